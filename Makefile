@@ -1,0 +1,45 @@
+# The course's commands.  On a fresh machine (Linux or macOS, Python 3.11, Node.js's npm):
+#   make book   build the HTML book into _build/html (executes every notebook)
+#   make test   run the whole test suite (builds the book first, so a broken page fails)
+# Everything runs inside .venv, created from the pinned requirements.txt.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+ASSETS := book_assets/vendor/.complete
+BUILD_FLAGS ?= -W -n --keep-going
+
+.PHONY: book test venv assets student bench clean lab
+
+venv: $(INSTALLED)
+
+$(INSTALLED): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+assets: $(ASSETS)
+
+$(ASSETS): tools/vendor_js.py
+	$(PYTHON) tools/vendor_js.py
+
+book: venv assets
+	CNN_COURSE_BOOK=1 $(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	@echo "The book is in _build/html/index.html"
+
+test: book
+	$(BIN)/python -m pytest
+
+student: venv
+	$(BIN)/python -m cnn_course.student chapters student
+
+bench: venv
+	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+lab: venv
+	$(BIN)/jupyter lab chapters
+
+clean:
+	rm -rf _build student
