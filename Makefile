@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 ASSETS := book_assets/vendor/.complete
 BUILD_FLAGS ?= -W -n --keep-going
 
-.PHONY: book test venv assets student bench clean lab
+.PHONY: book test venv assets browser student bench clean lab
 
 venv: $(INSTALLED)
 
@@ -26,11 +26,14 @@ $(ASSETS): tools/vendor_js.py
 	$(PYTHON) tools/vendor_js.py
 
 book: venv assets
-	CNN_COURSE_BOOK=1 $(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	CNN_COURSE_BOOK=1 CNN_COURSE_STRICT_CHECKS=1 TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo "The book is in _build/html/index.html"
 
-test: book
+test: book browser
 	$(BIN)/python -m pytest
+
+browser:
+	@tools/ensure_browser.sh
 
 student: venv
 	$(BIN)/python -m cnn_course.student chapters student

@@ -138,3 +138,25 @@ def setup(mode: Mode = "auto") -> str:
     else:
         alt.renderers.enable("html")
     return resolved
+
+
+def show_source(obj: Any) -> Any:
+    """Display the source code of a function of the course, highlighted.
+
+    Chapters use it to show the teaching (loop) versions next to their equations.
+
+    Examples
+    --------
+    >>> code = show_source(setup)
+    >>> "def setup" in code.data
+    True
+    """
+    import inspect
+
+    from IPython.display import Code
+
+    try:
+        source = inspect.getsource(obj)
+    except (TypeError, OSError) as err:
+        raise TypeError(f"obj must be a function or class defined in Python source, got {obj!r}") from err
+    return Code(source, language="python")

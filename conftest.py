@@ -1,0 +1,15 @@
+"""Root pytest configuration: applies to the unit tests, the doctests and the notebooks.
+
+Notebook kernels started by nbval inherit these environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+
+# A wrong solution in the instructor edition must fail, not just print feedback.
+os.environ["CNN_COURSE_STRICT_CHECKS"] = "1"
+# Quiet TensorFlow's start-up chatter in kernels and tests.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# Charts render as in a live notebook with no network (inline JavaScript) unless told.
+os.environ.pop("CNN_COURSE_BOOK", None)

@@ -1,0 +1,125 @@
+"""The built HTML book in a real browser: charts draw and respond with no kernel, offline.
+
+Needs the book built (``make test`` builds it first) and a Chromium (Debian's
+``chromium``; ``CNN_COURSE_BROWSER`` may name another binary).  Every request to anything
+but the book's own files is blocked and recorded, so the test also proves the pages need
+no network.  Screenshots of each chapter go to ``artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHAPTER_PAGES = sorted((HTML / "chapters").glob("*.html"))
+
+
+def find_browser() -> str | None:
+    """The Chromium binary to drive, or None."""
+    named = os.environ.get("CNN_COURSE_BROWSER")
+    if named:
+        return named
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _require(condition: bool, reason: str) -> None:
+    """Skip on a learner's laptop, fail in CI: CI must run the browser test."""
+    if not condition:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser_context():
+    _require(HTML.joinpath("index.html").exists(), "the book is not built: run `make book` (or `make test`)")
+    executable = find_browser()
+    _require(executable is not None, "no Chromium found: install Debian's `chromium` or set CNN_COURSE_BROWSER")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        external: list[str] = []
+
+        def gate(route):  # the book's own files only
+            url = route.request.url
+            if url.startswith(("file:", "data:", "blob:", "about:")):
+                route.continue_()
+            else:
+                external.append(url)
+                route.abort()
+
+        context.route("**/*", gate)
+        yield context, external
+        context.close()
+        browser.close()
+
+
+def open_page(context, path: Path):
+    errors: list[str] = []
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    page.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.goto(path.as_uri(), wait_until="load")
+    return page, errors
+
+
+def test_there_are_chapter_pages() -> None:
+    _require(HTML.joinpath("index.html").exists(), "the book is not built: run `make book` (or `make test`)")
+    assert len(CHAPTER_PAGES) >= 2
+
+
+@pytest.mark.parametrize("path", CHAPTER_PAGES, ids=[p.stem for p in CHAPTER_PAGES])
+def test_chapter_charts_draw_offline_and_sliders_respond(browser_context, path: Path) -> None:
+    context, external = browser_context
+    external.clear()
+    page, errors = open_page(context, path)
+    charts = page.locator(".cnn-course-chart")
+    count = charts.count()
+    assert count > 0, f"{path.name} has no charts"
+    page.wait_for_function(
+        "n => document.querySelectorAll('.cnn-course-chart svg.marks').length >= n", arg=count, timeout=30_000
+    )
+    for i in range(count):
+        chart = charts.nth(i)
+        assert chart.locator("svg.marks path, svg.marks rect, svg.marks text").count() > 0, f"chart {i} drew nothing"
+        sliders = chart.locator("input[type=range]")
+        for s in range(sliders.count()):
+            slider = sliders.nth(s)
+            before = chart.locator("svg.marks").inner_html()
+            target = slider.evaluate(
+                "el => { const v = Number(el.value) === Number(el.max) ? el.min : el.max;"
+                " el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); return v; }"
+            )
+            page.wait_for_timeout(300)
+            after = chart.locator("svg.marks").inner_html()
+            assert after != before, f"{path.name}: moving slider {s} of chart {i} to {target} changed nothing"
+    # MathJax and the page's own scripts had their chance to run
+    page.wait_for_timeout(500)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{path.stem}.png"), full_page=True)
+    assert not errors, "\n".join(errors)
+    assert not external, f"{path.name} asked for outside resources: {external}"
+
+
+def test_landing_page_makes_no_outside_requests(browser_context) -> None:
+    context, external = browser_context
+    external.clear()
+    page, errors = open_page(context, HTML / "index.html")
+    page.wait_for_timeout(500)
+    assert not errors, "\n".join(errors)
+    assert not external, f"index.html asked for outside resources: {external}"
