@@ -1,0 +1,42 @@
+"""Small fixes to the HTML pages of the book, as a local Sphinx extension.
+
+* sphinx-thebe registers its inline configuration script once per read phase, so a page
+  can end up with two ``const THEBE_JS_URL = ...`` scripts, and the browser throws
+  "Identifier 'THEBE_JS_URL' has already been declared".  We drop repeated scripts.
+* pydata-sphinx-theme logs a console error when no colour mode is stored yet (a first
+  visit, or a page opened from disk); we give it a default mode.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+
+def _dedupe_scripts(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for script in scripts:
+        filename = getattr(script, "filename", script) or ""
+        key = (str(filename), repr(sorted(getattr(script, "attributes", {}).items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(script)
+    context["script_files"] = unique
+
+
+def _default_mode(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    # pydata-sphinx-theme's layout reads this template variable; the book theme does not
+    # accept it as a theme option, so we set it in the page context.
+    context.setdefault("default_mode", "light")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("html-page-context", _default_mode)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
