@@ -40,7 +40,7 @@ def test_apply_matches_the_operations() -> None:
     "kwargs, match",
     [
         ({"images": np.zeros((4, 4))}, "images"),
-        ({"targets": np.zeros((2, 3, 3))}, "targets"),
+        ({"targets": np.zeros((2, 2, 2))}, "targets"),
         ({"kernel_shape": (0, 2)}, "kernel_shape"),
         ({"operation": "dot"}, "operation"),
         ({"steps": 0}, "steps"),

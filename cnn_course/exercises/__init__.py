@@ -157,30 +157,43 @@ def function_check(
     if not callable(candidate):
         return verdict(exercise, False, f"Expected a function, got {type(candidate).__name__}.")
     cases = list(cases)
+    slips = list(slips)
+    outputs = []
     for args, kwargs in cases:
-        expected = reference(*args, **kwargs)
         try:
-            got = candidate(*args, **kwargs)
+            outputs.append(candidate(*args, **kwargs))
         except NotImplementedError:
             raise
         except Exception as err:  # the learner's code: report any failure
             return verdict(exercise, False, f"Calling it with {_describe(args, kwargs)} raised {type(err).__name__}: {err}")
-        if close(got, expected):
-            continue
-        for wrong, hint in slips:
-            try:
-                if close(got, wrong(*args, **kwargs)):
-                    return verdict(exercise, False, f"For {_describe(args, kwargs)}: {hint}")
-            except Exception:  # a slip that does not apply to this case
-                continue
-        shape = getattr(np.asarray(got, dtype=object), "shape", ())
-        return verdict(
-            exercise,
-            False,
-            f"For {_describe(args, kwargs)} it returned {np.round(np.asarray(got, dtype=float), 4).tolist() if _numeric(got) else got!r} "
-            f"(shape {shape}); expected {np.round(np.asarray(expected, dtype=float), 4).tolist()}.",
-        )
-    return verdict(exercise, True, f"right on all {len(cases)} test cases. {success}".strip())
+    expected = [reference(*args, **kwargs) for args, kwargs in cases]
+    wrong = [i for i, (got, want) in enumerate(zip(outputs, expected)) if not close(got, want)]
+    if not wrong:
+        return verdict(exercise, True, f"right on all {len(cases)} test cases. {success}".strip())
+    first = wrong[0]
+    args, kwargs = cases[first]
+    # Name the slip that explains every case the learner got wrong, else the first case.
+    for require_all in (True, False):
+        for slip, hint in slips:
+            checked = wrong if require_all else [first]
+            if all(_agrees(slip, cases[i], outputs[i]) for i in checked):
+                return verdict(exercise, False, f"For {_describe(args, kwargs)}: {hint}")
+    got, want = outputs[first], expected[first]
+    shape = np.asarray(got, dtype=object).shape
+    shown = np.round(np.asarray(got, dtype=float), 4).tolist() if _numeric(got) else got
+    return verdict(
+        exercise,
+        False,
+        f"For {_describe(args, kwargs)} it returned {shown!r} (shape {shape}); "
+        f"expected {np.round(np.asarray(want, dtype=float), 4).tolist()}.",
+    )
+
+
+def _agrees(slip: Callable[..., Any], case: tuple[tuple[Any, ...], dict[str, Any]], output: Any) -> bool:
+    try:
+        return close(output, slip(*case[0], **case[1]))
+    except Exception:  # a slip that does not apply to this case
+        return False
 
 
 def _numeric(x: Any) -> bool:
