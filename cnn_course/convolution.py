@@ -1,0 +1,650 @@
+"""Convolution and cross-correlation in two dimensions: fast versions, teaching versions, index tables.
+
+Three groups of functions:
+
+* single-channel 2-D operations, :func:`convolve2d` and :func:`cross_correlate2d` (fast,
+  vectorised), with teaching twins :func:`convolve2d_loops` and
+  :func:`cross_correlate2d_loops` whose loops read like the equations, plus
+  :func:`output_size` / :func:`output_shape`;
+* a batched multi-channel layer with Keras/TensorFlow semantics, :func:`conv2d_layer`
+  (and :func:`conv2d_layer_loops`), with TensorFlow's "same" padding rule in
+  :func:`same_padding`;
+* the course's worked example in Cartesian indices: :func:`worked_example`, the
+  conversions between Cartesian (x, y) and array (row, col) indices
+  (:func:`array_index`, :func:`cartesian_coordinates`, :func:`cartesian_value`, ...), and
+  the table of index terms of one output, :func:`index_terms` / :func:`evaluate`.
+
+Array orientation: arrays are written top row first, as NumPy prints them. In the
+Cartesian convention x grows to the right and y upwards.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import ArrayLike, NDArray
+
+from cnn_course._validation import (
+    as_finite_array,
+    as_int,
+    as_pair,
+    as_shape,
+    check_choice,
+    check_fits,
+)
+
+__all__ = [
+    "array_index",
+    "cartesian_coordinates",
+    "cartesian_value",
+    "cartesian_value_or_none",
+    "conv2d_layer",
+    "conv2d_layer_loops",
+    "convolve2d",
+    "convolve2d_loops",
+    "cross_correlate2d",
+    "cross_correlate2d_loops",
+    "evaluate",
+    "index_terms",
+    "is_inside",
+    "output_shape",
+    "output_size",
+    "same_padding",
+    "worked_example",
+]
+
+Pair = int | tuple[int, int]
+Origin = Literal["centre", "bottom-left"]
+Operation = Literal["convolution", "cross-correlation"]
+
+ORIGINS: tuple[str, ...] = ("centre", "bottom-left")
+OPERATIONS: tuple[str, ...] = ("convolution", "cross-correlation")
+LAYER_PADDINGS: tuple[str, ...] = ("valid", "same")
+
+
+# ---------------------------------------------------------------------------------------
+# Sizes
+# ---------------------------------------------------------------------------------------
+
+
+def output_size(n: int, k: int, *, stride: int = 1, padding: int = 0) -> int:
+    """Length of a "valid" convolution's output along one axis: floor((n + 2p - k) / s) + 1.
+
+    Parameters
+    ----------
+    n : int
+        Input length (>= 1).
+    k : int
+        Kernel length (>= 1, at most ``n + 2 * padding``).
+    stride : int
+        Step of the window (>= 1).
+    padding : int
+        Zeros added on each side (>= 0).
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> output_size(32, 5)
+    28
+    >>> output_size(224, 11, stride=4, padding=2)
+    55
+    """
+    n, k = as_int(n, "n", 1), as_int(k, "k", 1)
+    stride, padding = as_int(stride, "stride", 1), as_int(padding, "padding", 0)
+    if k > n + 2 * padding:
+        raise ValueError(f"k ({k}) must not exceed the padded input length n + 2*padding ({n + 2 * padding})")
+    return (n + 2 * padding - k) // stride + 1
+
+
+def output_shape(
+    image_shape: tuple[int, int],
+    kernel_shape: tuple[int, int],
+    *,
+    stride: Pair = 1,
+    padding: Pair = 0,
+) -> tuple[int, int]:
+    """Shape of :func:`convolve2d`'s output, applying :func:`output_size` to rows and columns.
+
+    Examples
+    --------
+    >>> output_shape((3, 3), (2, 2))
+    (2, 2)
+    >>> output_shape((28, 28), (5, 5), stride=1, padding=2)
+    (28, 28)
+    """
+    rows, cols = as_shape(image_shape, "image_shape")
+    kh, kw = as_shape(kernel_shape, "kernel_shape")
+    (sr, sc), (pr, pc) = as_pair(stride, "stride", 1), as_pair(padding, "padding", 0)
+    check_fits((kh, kw), "kernel", (rows + 2 * pr, cols + 2 * pc), "padded image")
+    return (rows + 2 * pr - kh) // sr + 1, (cols + 2 * pc - kw) // sc + 1
+
+
+# ---------------------------------------------------------------------------------------
+# Single-channel convolution and cross-correlation
+# ---------------------------------------------------------------------------------------
+
+
+def _prepare(
+    image: ArrayLike, kernel: ArrayLike, stride: Pair, padding: Pair
+) -> tuple[NDArray[np.float64], NDArray[np.float64], tuple[int, int]]:
+    """Validate the arguments; return the zero-padded image, the kernel and the stride."""
+    image = as_finite_array(image, "image", 2)
+    kernel = as_finite_array(kernel, "kernel", 2)
+    stride_pair = as_pair(stride, "stride", 1)
+    pr, pc = as_pair(padding, "padding", 0)
+    padded = np.pad(image, ((pr, pr), (pc, pc)))
+    check_fits(kernel.shape, "kernel", padded.shape, "padded image")
+    return padded, kernel, stride_pair
+
+
+def cross_correlate2d(
+    image: ArrayLike, kernel: ArrayLike, *, stride: Pair = 1, padding: Pair = 0
+) -> NDArray[np.float64]:
+    """Cross-correlate ``image`` with ``kernel``: what deep-learning libraries call convolution.
+
+    ``F[i, j] = sum_{m, n} P[i*s_r + m, j*s_c + n] K[m, n]`` over the zero-padded image P,
+    keeping only the positions where the kernel fits ("valid").
+
+    Parameters
+    ----------
+    image : array_like, 2-D
+        Input, top row first.
+    kernel : array_like, 2-D
+        Weights; not flipped.
+    stride : int or (int, int)
+        Step of the window along rows and columns (>= 1).
+    padding : int or (int, int)
+        Rows and columns of zeros added on each side (>= 0).
+
+    Returns
+    -------
+    ndarray of float64, shape :func:`output_shape`
+
+    Examples
+    --------
+    >>> cross_correlate2d([[1, 2, 3], [4, 5, 6]], [[1, 0], [0, -1]])
+    array([[-4., -4.]])
+    """
+    padded, kernel, (sr, sc) = _prepare(image, kernel, stride, padding)
+    windows = sliding_window_view(padded, kernel.shape)[::sr, ::sc]
+    return np.einsum("ijmn,mn->ij", windows, kernel)
+
+
+def convolve2d(
+    image: ArrayLike, kernel: ArrayLike, *, stride: Pair = 1, padding: Pair = 0
+) -> NDArray[np.float64]:
+    """Convolve ``image`` with ``kernel`` (the kernel is flipped), "valid" over the padded image.
+
+    Equal to ``scipy.signal.convolve2d(np.pad(image, padding), kernel, mode="valid")``
+    taken with the given stride; equal to :func:`cross_correlate2d` with the kernel
+    flipped along both axes.
+
+    Parameters
+    ----------
+    image : array_like, 2-D
+        Input, top row first.
+    kernel : array_like, 2-D
+        Weights, top row first (flipped by the convolution).
+    stride : int or (int, int)
+        Step of the window along rows and columns (>= 1).
+    padding : int or (int, int)
+        Rows and columns of zeros added on each side (>= 0).
+
+    Returns
+    -------
+    ndarray of float64, shape :func:`output_shape`
+
+    Examples
+    --------
+    >>> P, K = worked_example()
+    >>> convolve2d(P, K)
+    array([[195. , 241. ],
+           [142.5, 222. ]])
+    """
+    kernel = as_finite_array(kernel, "kernel", 2)
+    return cross_correlate2d(image, kernel[::-1, ::-1], stride=stride, padding=padding)
+
+
+def cross_correlate2d_loops(
+    image: ArrayLike, kernel: ArrayLike, *, stride: Pair = 1, padding: Pair = 0
+) -> NDArray[np.float64]:
+    """Teaching version of :func:`cross_correlate2d`: F(i, j) = sum_{m,n} P(i+m, j+n) K(m, n).
+
+    Examples
+    --------
+    >>> cross_correlate2d_loops([[1, 2, 3], [4, 5, 6]], [[1, 0], [0, -1]])
+    array([[-4., -4.]])
+    """
+    P, K, (sr, sc) = _prepare(image, kernel, stride, padding)  # P is already zero-padded
+    kh, kw = K.shape
+    F = np.zeros(((P.shape[0] - kh) // sr + 1, (P.shape[1] - kw) // sc + 1))
+    for i in range(F.shape[0]):  # output row
+        for j in range(F.shape[1]):  # output column
+            r, c = i * sr, j * sc  # top-left corner of the window
+            for m in range(kh):  # kernel row
+                for n in range(kw):  # kernel column
+                    F[i, j] += P[r + m, c + n] * K[m, n]  # P(i+m, j+n) K(m, n)
+    return F
+
+
+def convolve2d_loops(
+    image: ArrayLike, kernel: ArrayLike, *, stride: Pair = 1, padding: Pair = 0
+) -> NDArray[np.float64]:
+    """Teaching version of :func:`convolve2d`: F(i, j) = sum_{m,n} P(i-m, j-n) K(m, n).
+
+    K[0, 0] multiplies the *last* row and column of each window: the kernel is flipped.
+    The indices here are array indices (m down the rows, n along the columns); flipping
+    both axes gives the same numbers as the Cartesian sum tabulated by :func:`index_terms`.
+
+    Examples
+    --------
+    >>> P, K = worked_example()
+    >>> convolve2d_loops(P, K)
+    array([[195. , 241. ],
+           [142.5, 222. ]])
+    """
+    P, K, (sr, sc) = _prepare(image, kernel, stride, padding)  # P is already zero-padded
+    kh, kw = K.shape
+    F = np.zeros(((P.shape[0] - kh) // sr + 1, (P.shape[1] - kw) // sc + 1))
+    for i in range(F.shape[0]):  # output row
+        for j in range(F.shape[1]):  # output column
+            r, c = i * sr + kh - 1, j * sc + kw - 1  # bottom-right corner of the window
+            for m in range(kh):  # kernel row
+                for n in range(kw):  # kernel column
+                    F[i, j] += P[r - m, c - n] * K[m, n]  # P(i-m, j-n) K(m, n)
+    return F
+
+
+# ---------------------------------------------------------------------------------------
+# Multi-channel, batched layer (Keras / TensorFlow semantics)
+# ---------------------------------------------------------------------------------------
+
+
+def same_padding(n: int, k: int, stride: int = 1) -> tuple[int, int]:
+    """TensorFlow's "SAME" padding along one axis, as (before, after).
+
+    The output has ceil(n / stride) positions; the total padding is
+    ``max((ceil(n / stride) - 1) * stride + k - n, 0)``, and when it is odd the extra
+    row or column goes after (bottom / right).
+
+    Examples
+    --------
+    >>> same_padding(5, 3)
+    (1, 1)
+    >>> same_padding(6, 3, 2)
+    (0, 1)
+    """
+    n, k, stride = as_int(n, "n", 1), as_int(k, "k", 1), as_int(stride, "stride", 1)
+    total = max((math.ceil(n / stride) - 1) * stride + k - n, 0)
+    return total // 2, total - total // 2
+
+
+def _prepare_layer(
+    x: ArrayLike, kernels: ArrayLike, bias: ArrayLike | None, stride: Pair, padding: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], tuple[int, int]]:
+    """Validate the layer's arguments; return padded x, kernels, bias (zeros if None), stride."""
+    x = as_finite_array(x, "x", 4)
+    kernels = as_finite_array(kernels, "kernels", 4)
+    kh, kw, c_in, c_out = kernels.shape
+    if x.shape[3] != c_in:
+        raise ValueError(
+            f"kernels must have x's {x.shape[3]} input channels on axis 2, got shape {kernels.shape}"
+        )
+    bias = np.zeros(c_out) if bias is None else as_finite_array(bias, "bias", 1)
+    if bias.shape != (c_out,):
+        raise ValueError(f"bias must have shape ({c_out},) (one per output channel), got {bias.shape}")
+    sr, sc = as_pair(stride, "stride", 1)
+    padding = check_choice(padding.lower() if isinstance(padding, str) else padding, "padding", LAYER_PADDINGS)
+    pads = [(0, 0), (0, 0), (0, 0), (0, 0)]
+    if padding == "same":
+        pads[1], pads[2] = same_padding(x.shape[1], kh, sr), same_padding(x.shape[2], kw, sc)
+    padded = np.pad(x, pads)
+    check_fits((kh, kw), "kernels' window", padded.shape[1:3], "padded x")
+    return padded, kernels, bias, (sr, sc)
+
+
+def conv2d_layer(
+    x: ArrayLike,
+    kernels: ArrayLike,
+    bias: ArrayLike | None = None,
+    *,
+    stride: Pair = 1,
+    padding: Literal["valid", "same"] = "valid",
+) -> NDArray[np.float64]:
+    """A convolutional layer's forward pass (no activation), as Keras's ``Conv2D`` computes it.
+
+    ``y[b, i, j, d] = bias[d] + sum_{m, n, c} x[b, i*s_r + m, j*s_c + n, c] kernels[m, n, c, d]``
+    (a cross-correlation, summed over input channels), equal to
+    ``tf.nn.conv2d(x, kernels, stride, padding.upper()) + bias``.
+
+    Parameters
+    ----------
+    x : array_like, shape (batch, height, width, c_in)
+        Input images, channels last (NHWC).
+    kernels : array_like, shape (kh, kw, c_in, c_out)
+        One kernel per (input, output) channel pair.
+    bias : array_like, shape (c_out,), optional
+        One bias per output channel (none if None).
+    stride : int or (int, int)
+        Step of the window (>= 1).
+    padding : {"valid", "same"}
+        Case-insensitive. "valid": no padding; "same": TensorFlow's SAME (see :func:`same_padding`), so the
+        output has ceil(height / stride) x ceil(width / stride) positions.
+
+    Returns
+    -------
+    ndarray of float64, shape (batch, out_height, out_width, c_out)
+
+    Examples
+    --------
+    >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> conv2d_layer(x, np.ones((2, 2, 1, 1)), [0.5], stride=2)[..., 0]
+    array([[[10.5, 18.5],
+            [42.5, 50.5]]])
+    """
+    padded, kernels, bias, (sr, sc) = _prepare_layer(x, kernels, bias, stride, padding)
+    windows = sliding_window_view(padded, kernels.shape[:2], axis=(1, 2))[:, ::sr, ::sc]
+    return np.einsum("bijcmn,mncd->bijd", windows, kernels, optimize=True) + bias
+
+
+def conv2d_layer_loops(
+    x: ArrayLike,
+    kernels: ArrayLike,
+    bias: ArrayLike | None = None,
+    *,
+    stride: Pair = 1,
+    padding: Literal["valid", "same"] = "valid",
+) -> NDArray[np.float64]:
+    """Teaching version of :func:`conv2d_layer`: one loop per index of the sum.
+
+    Examples
+    --------
+    >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> conv2d_layer_loops(x, np.ones((2, 2, 1, 1)), [0.5], stride=2)[..., 0]
+    array([[[10.5, 18.5],
+            [42.5, 50.5]]])
+    """
+    X, W, bias, (sr, sc) = _prepare_layer(x, kernels, bias, stride, padding)  # X is padded
+    kh, kw, c_in, c_out = W.shape
+    Y = np.zeros((X.shape[0], (X.shape[1] - kh) // sr + 1, (X.shape[2] - kw) // sc + 1, c_out))
+    for b in range(Y.shape[0]):  # image in the batch
+        for i in range(Y.shape[1]):  # output row
+            for j in range(Y.shape[2]):  # output column
+                for d in range(c_out):  # output channel (feature map)
+                    total = bias[d]
+                    for m in range(kh):  # kernel row
+                        for n in range(kw):  # kernel column
+                            for c in range(c_in):  # input channel
+                                total += X[b, i * sr + m, j * sc + n, c] * W[m, n, c, d]
+                    Y[b, i, j, d] = total
+    return Y
+
+
+# ---------------------------------------------------------------------------------------
+# The worked example, in Cartesian indices
+# ---------------------------------------------------------------------------------------
+
+
+def worked_example() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The course's 3x3 input P and 2x2 kernel K, as arrays (top row first), fresh each call.
+
+    Examples
+    --------
+    >>> P, K = worked_example()
+    >>> P
+    array([[  0., 200., 210.],
+           [100.,   0., 220.],
+           [110., 120.,   0.]])
+    >>> K
+    array([[0.25, 0.75],
+           [0.6 , 0.3 ]])
+    """
+    P = np.array([[0, 200, 210], [100, 0, 220], [110, 120, 0]], dtype=np.float64)
+    K = np.array([[0.25, 0.75], [0.60, 0.30]], dtype=np.float64)
+    return P, K
+
+
+def _top_left(shape: tuple[int, int], origin: str) -> tuple[int, int]:
+    """Cartesian (x, y) of the top-left element of an array of ``shape`` with ``origin``."""
+    rows, cols = shape
+    if origin == "bottom-left":
+        return 0, rows - 1
+    if rows % 2 == 0 or cols % 2 == 0:
+        raise ValueError(f"origin 'centre' needs odd numbers of rows and columns, got shape {shape}")
+    return -(cols // 2), rows // 2
+
+
+def _check_xy(x: int, y: int, names: tuple[str, str] = ("x", "y")) -> tuple[int, int]:
+    return as_int(x, names[0]), as_int(y, names[1])
+
+
+def is_inside(shape: tuple[int, int], x: int, y: int, *, origin: Origin = "centre") -> bool:
+    """Whether Cartesian (x, y) lies inside an array of ``shape`` indexed from ``origin``.
+
+    ``origin="centre"``: the centre element is (0, 0) (odd sizes only);
+    ``origin="bottom-left"``: the bottom-left element is (0, 0). x grows to the right,
+    y upwards.
+
+    Examples
+    --------
+    >>> is_inside((3, 3), 1, -1)
+    True
+    >>> is_inside((3, 3), 0, 2)
+    False
+    """
+    rows, cols = as_shape(shape, "shape")
+    x, y = _check_xy(x, y)
+    left, top = _top_left((rows, cols), check_choice(origin, "origin", ORIGINS))
+    return left <= x < left + cols and top - rows < y <= top
+
+
+def array_index(shape: tuple[int, int], x: int, y: int, *, origin: Origin = "centre") -> tuple[int, int]:
+    """Array (row, col) of Cartesian (x, y): row = top y - y, col = x - left x.
+
+    Raises
+    ------
+    IndexError
+        If (x, y) lies outside the array.
+
+    Examples
+    --------
+    >>> array_index((3, 3), 0, 0)
+    (1, 1)
+    >>> array_index((3, 3), -1, -1)
+    (2, 0)
+    >>> array_index((2, 2), 0, 0, origin="bottom-left")
+    (1, 0)
+    """
+    if not is_inside(shape, x, y, origin=origin):
+        raise IndexError(f"(x, y) = ({x}, {y}) lies outside an array of shape {tuple(shape)} with origin {origin!r}")
+    left, top = _top_left(tuple(shape), origin)  # type: ignore[arg-type]
+    return int(top - y), int(x - left)
+
+
+def cartesian_coordinates(
+    shape: tuple[int, int], row: int, col: int, *, origin: Origin = "centre"
+) -> tuple[int, int]:
+    """Cartesian (x, y) of array element [row, col]: the inverse of :func:`array_index`.
+
+    Examples
+    --------
+    >>> cartesian_coordinates((3, 3), 0, 0)
+    (-1, 1)
+    >>> cartesian_coordinates((2, 2), 1, 0, origin="bottom-left")
+    (0, 0)
+    """
+    rows, cols = as_shape(shape, "shape")
+    row, col = _check_xy(row, col, ("row", "col"))
+    if not (0 <= row < rows and 0 <= col < cols):
+        raise IndexError(f"[row, col] = [{row}, {col}] lies outside an array of shape {(rows, cols)}")
+    left, top = _top_left((rows, cols), check_choice(origin, "origin", ORIGINS))
+    return col + left, top - row
+
+
+def cartesian_value(array: ArrayLike, x: int, y: int, *, origin: Origin = "centre") -> float:
+    """The element of a 2-D ``array`` at Cartesian (x, y); IndexError if outside.
+
+    Examples
+    --------
+    >>> P, K = worked_example()
+    >>> cartesian_value(P, 0, -1)
+    120.0
+    >>> cartesian_value(K, 0, 1, origin="bottom-left")
+    0.25
+    """
+    values = as_finite_array(array, "array", 2)
+    row, col = array_index(values.shape, x, y, origin=origin)
+    return float(values[row, col])
+
+
+def cartesian_value_or_none(
+    array: ArrayLike, x: int, y: int, *, origin: Origin = "centre"
+) -> float | None:
+    """Like :func:`cartesian_value`, but None where (x, y) lies outside the array.
+
+    Examples
+    --------
+    >>> P, _ = worked_example()
+    >>> cartesian_value_or_none(P, 0, 2) is None
+    True
+    """
+    values = as_finite_array(array, "array", 2)
+    if not is_inside(values.shape, x, y, origin=origin):
+        return None
+    return cartesian_value(values, x, y, origin=origin)
+
+
+def _term_rows(
+    i: int, j: int, kernel_shape: tuple[int, int], operation: str, image_shape: tuple[int, int], origin: str
+) -> list[dict[str, object]]:
+    """One dict per kernel term (m, n) of output (i, j); m to the right, n upwards."""
+    sign = -1 if operation == "convolution" else 1
+    pi, pj = ("i-m", "j-n") if sign < 0 else ("i+m", "j+n")
+    rows = []
+    for m in range(kernel_shape[1]):  # m runs along x: over the kernel's columns
+        for n in range(kernel_shape[0]):  # n runs along y: over the kernel's rows
+            a, b = i + sign * m, j + sign * n
+            row = {"i": i, "j": j, "m": m, "n": n, pi: a, pj: b}
+            row["P term"], row["K term"] = f"P({a},{b})", f"K({m},{n})"
+            row["inside"] = is_inside(image_shape, a, b, origin=origin)
+            rows.append(row)
+    return rows
+
+
+def index_terms(
+    i: int,
+    j: int,
+    kernel_shape: tuple[int, int] | None = None,
+    *,
+    operation: Operation = "convolution",
+    image_origin: Origin = "centre",
+    image: ArrayLike | None = None,
+    kernel: ArrayLike | None = None,
+) -> pd.DataFrame:
+    """The table of index terms of output F(i, j), one row per kernel term (m, n).
+
+    Convolution: F(i, j) = sum_{m,n} P(i-m, j-n) K(m, n); cross-correlation:
+    F(i, j) = sum_{m,n} P(i+m, j+n) K(m, n). Indices are Cartesian: x (first index) to
+    the right, y (second) upwards; K(0, 0) is the kernel's bottom-left element and P's
+    origin is ``image_origin``. Rows are in kernel order: m, then n.
+
+    Parameters
+    ----------
+    i, j : int
+        The output's Cartesian index.
+    kernel_shape : (rows, cols), optional
+        Kernel shape as ``array.shape`` (m runs over the columns, n over the rows).
+        Default: ``kernel.shape`` if ``kernel`` is given, else (2, 2).
+    operation : {"convolution", "cross-correlation"}
+        Which sum to tabulate.
+    image_origin : {"centre", "bottom-left"}
+        Where P(0, 0) is: the centre element (odd sizes) or the bottom-left one.
+    image, kernel : array_like, 2-D, optional
+        P and K in array orientation (top row first). ``image`` sets the shape used for
+        the "inside" column (default 3x3); with both, the table gets numeric columns
+        "p" (0.0 outside the image: zero padding), "k" and "product".
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns "i", "j", "m", "n", the P index ("i-m", "j-n" or "i+m", "j+n"),
+        "P term", "K term", "inside" [, "p", "k", "product"].
+
+    Examples
+    --------
+    >>> P, K = worked_example()
+    >>> table = index_terms(0, 0, image=P, kernel=K)
+    >>> table[["P term", "K term", "product"]]
+         P term  K term  product
+    0    P(0,0)  K(0,0)      0.0
+    1   P(0,-1)  K(0,1)     30.0
+    2   P(-1,0)  K(1,0)     30.0
+    3  P(-1,-1)  K(1,1)     82.5
+    >>> float(table["product"].sum())
+    142.5
+    """
+    i, j = _check_xy(i, j, ("i", "j"))
+    operation = check_choice(operation, "operation", OPERATIONS)
+    origin = check_choice(image_origin, "image_origin", ORIGINS)
+    image_arr = None if image is None else as_finite_array(image, "image", 2)
+    kernel_arr = None if kernel is None else as_finite_array(kernel, "kernel", 2)
+    shape = _kernel_shape(kernel_shape, kernel_arr)
+    image_shape = (3, 3) if image_arr is None else image_arr.shape
+    _top_left(image_shape, origin)  # fails early for an even-sized image with a centre origin
+    table = pd.DataFrame(_term_rows(i, j, shape, operation, image_shape, origin))
+    if image_arr is not None and kernel_arr is not None:
+        table = _add_numbers(table, image_arr, kernel_arr, origin)
+    return table
+
+
+def _kernel_shape(kernel_shape: tuple[int, int] | None, kernel: NDArray[np.float64] | None) -> tuple[int, int]:
+    """The kernel shape to tabulate: the explicit one, the kernel's, or (2, 2)."""
+    if kernel_shape is None:
+        return (2, 2) if kernel is None else kernel.shape  # type: ignore[return-value]
+    shape = as_shape(kernel_shape, "kernel_shape")
+    if kernel is not None and shape != kernel.shape:
+        raise ValueError(f"kernel_shape {shape} does not match kernel's shape {kernel.shape}")
+    return shape  # type: ignore[return-value]
+
+
+def _add_numbers(
+    table: pd.DataFrame, image: NDArray[np.float64], kernel: NDArray[np.float64], origin: str
+) -> pd.DataFrame:
+    """Add the columns "p" (0 outside: zero padding), "k" and "product" to a terms table."""
+    xs, ys = table.iloc[:, 4], table.iloc[:, 5]  # the P index columns
+    p = [cartesian_value_or_none(image, x, y, origin=origin) or 0.0 for x, y in zip(xs, ys)]
+    k = [cartesian_value(kernel, m, n, origin="bottom-left") for m, n in zip(table["m"], table["n"])]
+    table = table.assign(p=np.array(p, dtype=np.float64), k=np.array(k, dtype=np.float64))
+    return table.assign(product=table["p"] * table["k"])
+
+
+def evaluate(
+    i: int,
+    j: int,
+    image: ArrayLike,
+    kernel: ArrayLike,
+    *,
+    operation: Operation = "convolution",
+    image_origin: Origin = "centre",
+) -> float:
+    """F(i, j) in Cartesian indices: the sum of the products of :func:`index_terms`.
+
+    Examples
+    --------
+    >>> P, K = worked_example()
+    >>> [evaluate(i, j, P, K) for i, j in [(0, 0), (0, 1), (1, 1), (1, 0)]]
+    [142.5, 195.0, 241.0, 222.0]
+    >>> evaluate(0, 0, P, K, operation="cross-correlation", image_origin="bottom-left")
+    127.0
+    """
+    if image is None or kernel is None:
+        raise TypeError("image and kernel must be arrays, got None")
+    table = index_terms(i, j, operation=operation, image_origin=image_origin, image=image, kernel=kernel)
+    return float(table["product"].sum())
