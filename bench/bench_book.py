@@ -5,8 +5,9 @@ Run from the repository root after `make venv assets`:
     .venv/bin/python bench/bench_book.py            # clean build, cached rebuild, tests
     .venv/bin/python bench/bench_book.py --no-tests # builds only
 
-A clean build executes every notebook; the cached rebuild finds every notebook in the
-jupyter-cache and only re-renders pages.  It prints the figures; it asserts nothing.
+A clean build executes every notebook.  A cached rebuild with nothing changed does almost
+nothing; one with ``--all`` re-renders every page but takes every notebook's outputs from
+the jupyter-cache, as happens when a Markdown page or the configuration changes.  It prints the figures; it asserts nothing.
 The clean build deletes ``_build``.
 """
 
@@ -45,6 +46,7 @@ def main() -> None:
     shutil.rmtree(ROOT / "_build", ignore_errors=True)
     timed("clean book build", build, env)
     timed("cached rebuild (nothing changed)", build, env)
+    timed("cached rebuild of every page (--all)", build + ["--all"], env)
     if not args.no_tests:
         test_env = {k: v for k, v in env.items() if k != "CNN_COURSE_BOOK"}
         timed("test suite (pytest, book built)", [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"], test_env)
