@@ -220,7 +220,7 @@ def sliding_window_chart(
     padding: int | tuple[int, int] = 0,
     operation: str = "cross-correlation",
     cell_px: int = 24,
-) -> alt.HConcatChart:
+) -> alt.VConcatChart:
     """The sliding-window explorer as a Vega-Lite chart that needs no Python kernel.
 
     Parameters
@@ -439,9 +439,13 @@ def sliding_window_chart(
 
     sr, sc = meta["stride"]
     stride_text = f"{sr}" if sr == sc else f"{sr}×{sc}"
-    middle = alt.vconcat(kernel_panel, arithmetic_panel, spacing=10)
+    # input -> kernel -> output in one row, the arithmetic of the current cell beneath:
+    # narrow enough for the book's text column.
+    top = alt.hconcat(input_panel, kernel_panel, output_panel, spacing=24).resolve_scale(
+        color="independent", x="independent", y="independent"
+    )
     chart = (
-        alt.hconcat(input_panel, middle, output_panel, spacing=24, params=[step.param, kernel.param])
+        alt.vconcat(top, arithmetic_panel, spacing=14, params=[step.param, kernel.param])
         .resolve_scale(color="independent", x="independent", y="independent")
         .properties(
             title=alt.Title(

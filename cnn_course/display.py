@@ -110,7 +110,7 @@ def chosen_mode(mode: Mode = "auto") -> Literal["book", "inline", "cdn"]:
     return "inline" if _has_vl_convert() else "cdn"
 
 
-def setup(mode: Mode = "auto") -> str:
+def setup(mode: Mode = "auto") -> None:
     """Choose how Altair charts render here; call once at the top of a chapter.
 
     Parameters
@@ -120,15 +120,11 @@ def setup(mode: Mode = "auto") -> str:
         ``CNN_COURSE_BOOK`` is set (the book build), else ``"inline"`` when
         ``vl-convert-python`` is installed, else ``"cdn"``.
 
-    Returns
-    -------
-    str
-        The mode in force.
-
     Examples
     --------
     >>> setup("cdn")
-    'cdn'
+    >>> alt.renderers.active
+    'html'
     """
     resolved = chosen_mode(mode)
     if resolved == "book":
@@ -137,26 +133,59 @@ def setup(mode: Mode = "auto") -> str:
         alt.renderers.enable("html", template="inline")
     else:
         alt.renderers.enable("html")
-    return resolved
 
 
-def show_source(obj: Any) -> Any:
+def show_source(obj: Any, *, docstring: bool = False) -> Any:
     """Display the source code of a function of the course, highlighted.
 
     Chapters use it to show the teaching (loop) versions next to their equations.
 
+    Parameters
+    ----------
+    obj : function or class
+        What to show.
+    docstring : bool
+        Keep the docstring (default: drop it, the code is the point).
+
     Examples
     --------
     >>> code = show_source(setup)
-    >>> "def setup" in code.data
+    >>> "def setup" in code.data and "Examples" not in code.data
     True
     """
+    import ast
     import inspect
+    import textwrap
 
     from IPython.display import Code
 
     try:
-        source = inspect.getsource(obj)
+        source = textwrap.dedent(inspect.getsource(obj))
     except (TypeError, OSError) as err:
         raise TypeError(f"obj must be a function or class defined in Python source, got {obj!r}") from err
+    if not docstring:
+        node = ast.parse(source).body[0]
+        body = getattr(node, "body", [])
+        if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) and isinstance(body[0].value.value, str):
+            lines = source.splitlines()
+            first, last = body[0].lineno - 1, body[0].end_lineno or body[0].lineno
+            source = "\n".join(lines[:first] + lines[last:]) + "\n"
     return Code(source, language="python")
+
+
+def table(frame: Any, *, number_format: str = "{:g}") -> Any:
+    """Show a DataFrame as a compact table: no index column, numbers without trailing zeros.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> html = table(pd.DataFrame({"x": [0.5, 2.0]})).to_html()
+    >>> "0.5" in html and "2.000000" not in html
+    True
+    """
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    return frame.style.hide(axis="index").format(number_format, subset=floats)

@@ -24,6 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 from cnn_course._validation import as_finite_array, as_int, as_pair, check_fits
 
 __all__ = [
+    "pool2d_loops",
     "avg_pool2d",
     "avg_pool2d_loops",
     "l2_pool2d",
@@ -148,10 +149,28 @@ def l2_pool2d(x: ArrayLike, size: Pair = 2, *, stride: Pair | None = None, paddi
     return np.sqrt((_windows(x, size, stride, padding, 0.0) ** 2).sum(axis=(2, 3)))
 
 
-def _pool_loops(
-    x: ArrayLike, size: Pair, stride: Pair | None, padding: Pair, summary: Callable[[list[float]], float]
+def pool2d_loops(
+    x: ArrayLike,
+    size: Pair,
+    stride: Pair | None,
+    padding: Pair,
+    summary: Callable[[list[float]], float],
 ) -> NDArray[np.float64]:
-    """Slide the window by hand, collect the real cells it covers, summarise them."""
+    """Teaching version of every pooling: slide the window, collect its cells, summarise.
+
+    ``summary`` turns the list of real (non-padding) values under the window into one
+    number: ``max`` for max pooling, the mean for average pooling, the Euclidean norm for
+    L2 pooling.
+
+    Examples
+    --------
+    >>> pool2d_loops([[1, 2], [3, 4]], 2, None, 0, max)
+    array([[4.]])
+    >>> pool2d_loops([[1, 2], [3, 4]], 2, None, 0, lambda cells: sum(cells) / len(cells))
+    array([[2.5]])
+    """
+    if not callable(summary):
+        raise TypeError(f"summary must be a function of a list of numbers, got {type(summary).__name__}")
     x, (kh, kw), (sr, sc), (pr, pc) = _prepare(x, size, stride, padding)
     rows, cols = x.shape
     out = np.zeros(((rows + 2 * pr - kh) // sr + 1, (cols + 2 * pc - kw) // sc + 1))
@@ -177,7 +196,7 @@ def max_pool2d_loops(
     >>> max_pool2d_loops([[195, 241], [142.5, 222]])
     array([[241.]])
     """
-    return _pool_loops(x, size, stride, padding, max)
+    return pool2d_loops(x, size, stride, padding, max)
 
 
 def avg_pool2d_loops(
@@ -190,7 +209,7 @@ def avg_pool2d_loops(
     >>> avg_pool2d_loops([[195, 241], [142.5, 222]])
     array([[200.125]])
     """
-    return _pool_loops(x, size, stride, padding, lambda cells: sum(cells) / len(cells))
+    return pool2d_loops(x, size, stride, padding, lambda cells: sum(cells) / len(cells))
 
 
 def l2_pool2d_loops(
@@ -203,7 +222,7 @@ def l2_pool2d_loops(
     >>> l2_pool2d_loops([[3, 0], [0, -4]])
     array([[5.]])
     """
-    return _pool_loops(x, size, stride, padding, lambda cells: sum(v * v for v in cells) ** 0.5)
+    return pool2d_loops(x, size, stride, padding, lambda cells: sum(v * v for v in cells) ** 0.5)
 
 
 def _per_map(value: ArrayLike, name: str, channels: int | None) -> NDArray[np.float64]:
