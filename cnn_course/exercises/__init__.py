@@ -119,10 +119,8 @@ def number_check(
 
     Examples
     --------
-    >>> number_check("demo", 4, 4.0).passed
+    >>> number_check("demo", 4, 4.0, slips=[(5, "off by one")]).passed
     True
-    >>> number_check("demo", 5, 4.0, slips=[(5, "off by one")]).message
-    'You answered 5; off by one'
     """
     if isinstance(answer, (bool, np.bool_)) or not np.isscalar(answer):
         return verdict(exercise, False, f"Expected a single number, got {answer!r}.")
