@@ -5,9 +5,10 @@
   "Identifier 'THEBE_JS_URL' has already been declared".  We drop repeated scripts.
 * pydata-sphinx-theme logs a console error when no colour mode is stored yet (a first
   visit, or a page opened from disk); we give it a default mode.
-* Launch buttons (Binder, Colab, JupyterHub) need the public repository's address, set
-  once as ``repository: url:`` in ``_config.yml``.  While it is empty the book theme would
-  crash on them, so we drop the launch buttons (and the repository buttons) until it is set.
+* Launch buttons (Binder, Colab, JupyterHub) and the repository/issue buttons need the
+  public repository's address, set once as ``repository: url:`` in ``_config.yml``.  While
+  it is empty the book theme would crash on them, so they are dropped; once it is set they
+  are all switched on.
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ def _default_mode(app: Sphinx, pagename: str, templatename: str, context: dict[s
 def _launch_buttons_need_a_repository(app: Sphinx) -> None:
     options = app.config.html_theme_options
     if str(options.get("repository_url") or "").strip():
+        # Jupyter Book refuses these buttons in _config.yml without an address, so they
+        # stay off there and are switched on here once the address is set.
+        options["use_repository_button"] = True
+        options["use_issues_button"] = True
         return
     options.pop("launch_buttons", None)
     for button in ("use_repository_button", "use_issues_button", "use_edit_page_button"):
@@ -49,7 +54,9 @@ def _launch_buttons_need_a_repository(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("builder-inited", _launch_buttons_need_a_repository)
+    # before the book theme reads its options (it raises on repository buttons without an
+    # address)
+    app.connect("builder-inited", _launch_buttons_need_a_repository, priority=100)
     app.connect("html-page-context", _default_mode)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
