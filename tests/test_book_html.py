@@ -108,6 +108,15 @@ def test_chapter_charts_draw_offline_and_sliders_respond(browser_context, path: 
             page.wait_for_timeout(300)
             after = chart.locator("svg.marks").inner_html()
             assert after != before, f"{path.name}: moving slider {s} of chart {i} to {target} changed nothing"
+        menus = chart.locator(".vega-bindings select")
+        for s in range(menus.count()):
+            before = chart.locator("svg.marks").inner_html()
+            menus.nth(s).evaluate(
+                "el => { el.selectedIndex = (el.selectedIndex + 1) % el.options.length;"
+                " el.dispatchEvent(new Event('change', {bubbles: true})); }"
+            )
+            page.wait_for_timeout(300)
+            assert chart.locator("svg.marks").inner_html() != before, f"{path.name}: menu {s} of chart {i} changed nothing"
     # MathJax and the page's own scripts had their chance to run
     page.wait_for_timeout(500)
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -116,10 +125,14 @@ def test_chapter_charts_draw_offline_and_sliders_respond(browser_context, path: 
     assert not external, f"{path.name} asked for outside resources: {external}"
 
 
-def test_landing_page_makes_no_outside_requests(browser_context) -> None:
+OTHER_PAGES = ["index.html", "intro.html", "instructor.html", "runtimes.html", "bibliography.html", "search.html"]
+
+
+@pytest.mark.parametrize("name", OTHER_PAGES)
+def test_other_pages_load_cleanly_offline(browser_context, name: str) -> None:
     context, external = browser_context
     external.clear()
-    page, errors = open_page(context, HTML / "index.html")
+    page, errors = open_page(context, HTML / name)
     page.wait_for_timeout(500)
     assert not errors, "\n".join(errors)
-    assert not external, f"index.html asked for outside resources: {external}"
+    assert not external, f"{name} asked for outside resources: {external}"
