@@ -29,18 +29,17 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import html
 import io
 from collections import OrderedDict
-from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import ipywidgets as widgets
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from cnn_course._widgets import quiet as _quiet
 from cnn_course._validation import as_finite_array, as_int, as_pair, check_choice
 
 __all__ = [
@@ -542,15 +541,6 @@ _CUSTOM = "custom"
 _YOUR_IMAGE = "your image"
 
 
-@contextlib.contextmanager
-def _quiet(explorer: Any) -> Iterator[None]:
-    """Set widget values without their observers recomputing anything."""
-    previous = explorer._busy
-    explorer._busy = True
-    try:
-        yield
-    finally:
-        explorer._busy = previous
 
 
 class ConvolutionExplorer(widgets.VBox):

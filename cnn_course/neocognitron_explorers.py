@@ -30,17 +30,16 @@ Examples
 from __future__ import annotations
 
 import base64
-import contextlib
 import dataclasses
 import html
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from cnn_course._widgets import quiet as _quiet
 from cnn_course._validation import as_finite_array, as_int
 from cnn_course.neocognitron import Neocognitron, add_noise, shift_images
 from cnn_course.neocognitron_charts import MODEL_COLORS, RESPONSE_RANGE
@@ -251,15 +250,6 @@ def render_view_html(view: NeocognitronView, *, layers: tuple[str, ...] | None =
 # ---------------------------------------------------------------------------------------
 # Widgets
 # ---------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _quiet(explorer: NeocognitronExplorer) -> Iterator[None]:
-    explorer._busy = True
-    try:
-        yield
-    finally:
-        explorer._busy = False
 
 
 class NeocognitronExplorer(widgets.VBox):

@@ -24,17 +24,17 @@ Examples
 from __future__ import annotations
 
 import base64
-import contextlib
 import dataclasses
 import html
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 from numpy.typing import NDArray
 
+from cnn_course._widgets import quiet as _quiet
 from cnn_course._validation import as_finite_array, as_int
 from cnn_course.vision import (
     DEFAULT_SIZE,
@@ -282,14 +282,6 @@ def render_view_html(view: CellsView) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _quiet(explorer: CellsExplorer) -> Iterator[None]:
-    previous = explorer._busy
-    explorer._busy = True
-    try:
-        yield
-    finally:
-        explorer._busy = previous
 
 
 class CellsExplorer(widgets.VBox):
