@@ -4,7 +4,10 @@
 * :func:`lecun_tanh`, LeNet's "squashing function" A tanh(S a) with A = 1.7159 and
   S = 2/3, chosen so that f(1) = 1 and f(-1) = -1;
 * :func:`relu`, max(z, 0), used by AlexNet;
-* :func:`softmax`, which turns scores into probabilities that sum to 1.
+* :func:`softmax`, which turns scores into probabilities that sum to 1;
+* :func:`scaled_tanh`, A tanh(S a) for any A and S, with its first and second derivatives
+  (:func:`scaled_tanh_grad`, :func:`scaled_tanh_second`), and :func:`amplitude_for_unit_output`,
+  the A that makes f(1) = 1 for a given S (1.7159 for S = 2/3).
 
 Each takes a scalar, a list or an array of any (non-empty) shape and returns float64
 values of the same shape (a NumPy float for a scalar). The derivatives are
@@ -24,10 +27,14 @@ from cnn_course._validation import as_finite_array, as_int
 __all__ = [
     "LECUN_A",
     "LECUN_S",
+    "amplitude_for_unit_output",
     "lecun_tanh",
     "lecun_tanh_grad",
     "relu",
     "relu_grad",
+    "scaled_tanh",
+    "scaled_tanh_grad",
+    "scaled_tanh_second",
     "sigmoid",
     "sigmoid_grad",
     "softmax",
@@ -178,3 +185,65 @@ def softmax_jacobian(z: ArrayLike) -> NDArray[np.float64]:
     """
     s = softmax(as_finite_array(z, "z", 1))
     return np.diag(s) - np.outer(s, s)
+
+
+def _positive(value: Any, name: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a positive number, got {value!r}")
+    v = float(value)
+    if not np.isfinite(v) or v <= 0:
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return v
+
+
+def scaled_tanh(z: ArrayLike, a: float = LECUN_A, s: float = LECUN_S) -> Float64s:
+    """A tanh(S z) for any amplitude ``a`` = A > 0 and slope ``s`` = S > 0.
+
+    With the defaults it is :func:`lecun_tanh`; with ``a = s = 1`` it is plain tanh.
+
+    Examples
+    --------
+    >>> float(scaled_tanh(0.5, a=1.0, s=1.0)) == float(np.tanh(0.5))
+    True
+    """
+    return _positive(a, "a") * np.tanh(_positive(s, "s") * _values(z))
+
+
+def scaled_tanh_grad(z: ArrayLike, a: float = LECUN_A, s: float = LECUN_S) -> Float64s:
+    """First derivative of :func:`scaled_tanh`: A S (1 - tanh^2(S z)).
+
+    Examples
+    --------
+    >>> float(scaled_tanh_grad(0.0, a=2.0, s=3.0))
+    6.0
+    """
+    a, s = _positive(a, "a"), _positive(s, "s")
+    t = np.tanh(s * _values(z))
+    return a * s * (1.0 - t * t)
+
+
+def scaled_tanh_second(z: ArrayLike, a: float = LECUN_A, s: float = LECUN_S) -> Float64s:
+    """Second derivative of :func:`scaled_tanh`: -2 A S^2 tanh(S z) (1 - tanh^2(S z)).
+
+    Its magnitude is largest where tanh(S z) = 1/sqrt(3), i.e. at z = atanh(1/sqrt(3)) / S
+    (0.99 for S = 2/3: close to the targets +-1).
+
+    Examples
+    --------
+    >>> round(float(scaled_tanh_second(1.0, a=1.0, s=1.0)), 4)   # -2 tanh(1) (1 - tanh(1)^2)
+    -0.6397
+    """
+    a, s = _positive(a, "a"), _positive(s, "s")
+    t = np.tanh(s * _values(z))
+    return -2.0 * a * s * s * t * (1.0 - t * t)
+
+
+def amplitude_for_unit_output(s: float = LECUN_S) -> float:
+    """The amplitude A for which A tanh(S * 1) = 1, i.e. A = 1 / tanh(S).
+
+    Examples
+    --------
+    >>> round(amplitude_for_unit_output(2 / 3), 4)
+    1.7159
+    """
+    return float(1.0 / np.tanh(_positive(s, "s")))

@@ -138,3 +138,96 @@ def test_softmax_jacobian_matches_central_differences(z):
     np.testing.assert_allclose(J, numeric, rtol=1e-5, atol=1e-9)
     np.testing.assert_allclose(J, J.T, atol=1e-15)  # symmetric
     np.testing.assert_allclose(J.sum(axis=0), 0.0, atol=1e-12)  # probabilities keep summing to 1
+
+
+# --- against TensorFlow (values and tf.GradientTape derivatives) -------------------------
+
+tf = pytest.importorskip("tensorflow")
+
+from cnn_course.activations import (  # noqa: E402
+    amplitude_for_unit_output,
+    scaled_tanh,
+    scaled_tanh_grad,
+    scaled_tanh_second,
+)
+
+# TensorFlow flushes subnormal numbers to zero on CPU: keep clear of them.
+NORMAL_VALUES = st.floats(-10, 10, allow_nan=False, allow_infinity=False, allow_subnormal=False, width=64)
+
+TF_ELEMENTWISE = [
+    (sigmoid, sigmoid_grad, tf.math.sigmoid),
+    (lecun_tanh, lecun_tanh_grad, lambda z: LECUN_A * tf.math.tanh(LECUN_S * z)),
+    (relu, relu_grad, tf.nn.relu),
+]
+
+
+def tf_value_and_grad(f, z):
+    zt = tf.constant(z, dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch(zt)
+        y = f(zt)
+    return y.numpy(), tape.gradient(y, zt).numpy()
+
+
+@given(arrays(np.float64, array_shapes(min_dims=1, max_dims=2, max_side=6), elements=NORMAL_VALUES))
+def test_elementwise_and_derivatives_match_tensorflow(z):
+    for f, grad, tf_f in TF_ELEMENTWISE:
+        value, derivative = tf_value_and_grad(tf_f, z)
+        np.testing.assert_allclose(f(z), value, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(grad(z), derivative, rtol=1e-10, atol=1e-15)
+
+
+def test_relu_derivative_at_zero_matches_tensorflow():
+    _, derivative = tf_value_and_grad(tf.nn.relu, np.array([-1.0, 0.0, 1.0]))
+    np.testing.assert_array_equal(relu_grad([-1.0, 0.0, 1.0]), derivative)
+
+
+@given(arrays(np.float64, st.integers(1, 6), elements=NORMAL_VALUES))
+def test_softmax_and_jacobian_match_tensorflow(z):
+    zt = tf.constant(z)
+    with tf.GradientTape() as tape:
+        tape.watch(zt)
+        p = tf.nn.softmax(zt)
+    np.testing.assert_allclose(softmax(z), p.numpy(), rtol=1e-12, atol=1e-15)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(zt)
+        p = tf.nn.softmax(zt)
+    jac = tape.jacobian(p, zt).numpy()
+    np.testing.assert_allclose(softmax_jacobian(z), jac, rtol=1e-10, atol=1e-15)
+
+
+@given(arrays(np.float64, st.integers(1, 6), elements=NORMAL_VALUES), st.floats(0.2, 3.0), st.floats(0.1, 3.0))
+def test_scaled_tanh_and_two_derivatives_match_tensorflow(z, a, s):
+    zt = tf.constant(z)
+    with tf.GradientTape() as outer:
+        outer.watch(zt)
+        with tf.GradientTape() as inner:
+            inner.watch(zt)
+            y = a * tf.math.tanh(s * zt)
+        first = inner.gradient(y, zt)
+    second = outer.gradient(first, zt)
+    np.testing.assert_allclose(scaled_tanh(z, a, s), y.numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(scaled_tanh_grad(z, a, s), first.numpy(), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(scaled_tanh_second(z, a, s), second.numpy(), rtol=1e-9, atol=1e-13)
+
+
+def test_scaled_tanh_defaults_are_lecun_and_constants_follow_from_f1_equals_1():
+    z = np.linspace(-3, 3, 13)
+    np.testing.assert_array_equal(scaled_tanh(z), lecun_tanh(z))
+    np.testing.assert_array_equal(scaled_tanh_grad(z), lecun_tanh_grad(z))
+    assert amplitude_for_unit_output(LECUN_S) == pytest.approx(LECUN_A, abs=5e-5)
+    # the curvature |f''| peaks at z = atanh(1/sqrt 3) / S, about 1 for S = 2/3
+    grid = np.linspace(0, 3, 30001)
+    peak = grid[np.argmax(np.abs(scaled_tanh_second(grid)))]
+    assert peak == pytest.approx(np.arctanh(1 / np.sqrt(3)) / LECUN_S, abs=1e-3)
+    assert abs(peak - 1) < 0.02
+
+
+@pytest.mark.parametrize("bad, error", [(0.0, ValueError), (-1.0, ValueError), (np.inf, ValueError), ("1", TypeError), ([1.0], TypeError)])
+def test_scaled_tanh_rejects_bad_constants(bad, error):
+    with pytest.raises(error, match="a must be"):
+        scaled_tanh(1.0, a=bad)
+    with pytest.raises(error, match="s must be"):
+        scaled_tanh_grad(1.0, s=bad)
+    with pytest.raises(error, match="s must be"):
+        amplitude_for_unit_output(bad)
