@@ -76,21 +76,6 @@ def forward_flops(model: keras.Model) -> int:
     return int(total)
 
 
-def lenet5_relu_maxpool() -> keras.Model:
-    """The Keras adaptation's layer plan and 44,426 parameters, with ReLU and max pooling."""
-    L = keras.layers
-    inputs = keras.Input((28, 28, 1), name="image")
-    x = L.Conv2D(6, 5, activation="relu", name="C1")(inputs)
-    x = L.MaxPooling2D(pool_size=2, name="S2")(x)
-    x = L.Conv2D(16, 5, activation="relu", name="C3")(x)
-    x = L.MaxPooling2D(pool_size=2, name="S4")(x)
-    x = L.Flatten(name="flatten")(x)
-    x = L.Dense(120, activation="relu", name="F5")(x)
-    x = L.Dense(84, activation="relu", name="F6")(x)
-    outputs = L.Dense(10, activation="softmax", name="output")(x)
-    return keras.Model(inputs, outputs, name="lenet5_relu_maxpool")
-
-
 def recipes(epochs_ref: int) -> dict[str, dict]:
     return {
         "reference: Keras adaptation, Adadelta(1.0), batch 128": dict(
@@ -112,7 +97,7 @@ def recipes(epochs_ref: int) -> dict[str, dict]:
             batch=256, epochs=5, stop=True, jit=True,
         ),
         "fast D: Keras-size LeNet with ReLU and max pooling (44,426 params), Adam 3e-3 cosine over 8 epochs, batch 128, XLA": dict(
-            build=lenet5_relu_maxpool,
+            build=lambda: lenet5_keras(conv_activation="relu", pooling="max", dense_activation="relu"),
             opt=lambda steps: keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(3e-3, steps, alpha=0.01)),
             batch=128, epochs=8, stop=True, jit=True,
         ),

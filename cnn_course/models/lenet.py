@@ -440,12 +440,22 @@ def rbf_accuracy(y_true: Any, y_pred: Any) -> Any:
     return ops.mean(ops.cast(ops.equal(ops.cast(ops.argmin(y_pred, axis=-1), "int32"), labels), "float32"))
 
 
-def lenet5_keras() -> keras.Model:
+def lenet5_keras(
+    *, conv_activation: str = "tanh", pooling: str = "average", dense_activation: str = "sigmoid"
+) -> keras.Model:
     """The common Keras adaptation of LeNet-5: 44,426 parameters, softmax output.
 
     Conv2D(6, 5x5, tanh) - AveragePooling2D(2) - Conv2D(16, 5x5, tanh) -
     AveragePooling2D(2) - Flatten - Dense(120, sigmoid) - Dense(84, sigmoid) -
     Dense(10, softmax), on 28x28x1 input, no padding.
+
+    Parameters
+    ----------
+    conv_activation, dense_activation : str
+        Keras activation names of C1/C3 and of F5/F6 (defaults: the adaptation's tanh and
+        sigmoid; ``"relu"`` gives the modernised plan with the same 44,426 parameters).
+    pooling : {"average", "max"}
+        The S2/S4 pooling.
 
     Examples
     --------
@@ -453,15 +463,24 @@ def lenet5_keras() -> keras.Model:
     >>> model.count_params(), model.output_shape
     (44426, (None, 10))
     """
+    pools = {"average": keras.layers.AveragePooling2D, "max": keras.layers.MaxPooling2D}
+    if pooling not in pools:
+        raise ValueError(f"pooling must be 'average' or 'max', got {pooling!r}")
+    for name, value in (("conv_activation", conv_activation), ("dense_activation", dense_activation)):
+        try:
+            keras.activations.get(value)
+        except (ValueError, TypeError):
+            raise ValueError(f"{name} must be a Keras activation name, got {value!r}") from None
     L = keras.layers
+    Pool = pools[pooling]
     inputs = keras.Input((28, 28, 1), name="image")
-    x = L.Conv2D(6, 5, activation="tanh", name="C1")(inputs)
-    x = L.AveragePooling2D(pool_size=2, name="S2")(x)
-    x = L.Conv2D(16, 5, activation="tanh", name="C3")(x)
-    x = L.AveragePooling2D(pool_size=2, name="S4")(x)
+    x = L.Conv2D(6, 5, activation=conv_activation, name="C1")(inputs)
+    x = Pool(pool_size=2, name="S2")(x)
+    x = L.Conv2D(16, 5, activation=conv_activation, name="C3")(x)
+    x = Pool(pool_size=2, name="S4")(x)
     x = L.Flatten(name="flatten")(x)
-    x = L.Dense(120, activation="sigmoid", name="F5")(x)
-    x = L.Dense(84, activation="sigmoid", name="F6")(x)
+    x = L.Dense(120, activation=dense_activation, name="F5")(x)
+    x = L.Dense(84, activation=dense_activation, name="F6")(x)
     outputs = L.Dense(10, activation="softmax", name="output")(x)
     return keras.Model(inputs, outputs, name="lenet5_keras")
 
