@@ -1,7 +1,8 @@
 """How fast do the two AlexNets train and predict?  Run: ``python bench/bench_alexnet.py``.
 
-For the literal port (:func:`cnn_course.models.alexnet_literal`) and the adapted network
-(:func:`cnn_course.models.alexnet_cifar`), side by side, on whatever this machine has (CPU,
+For the literal port (:func:`cnn_course.models.alexnet_literal`), the adapted network
+(:func:`cnn_course.models.alexnet_cifar`) at full width and at half width (the shipped
+network, trained on a 2-core CPU), side by side, on whatever this machine has (CPU,
 or GPU with mixed precision as the training command uses by default), on any Keras backend
 (``KERAS_BACKEND=jax python bench/bench_alexnet.py`` on a GPU machine without TensorFlow):
 
@@ -9,7 +10,7 @@ or GPU with mixed precision as the training command uses by default), on any Ker
   after warm-up steps that compile the step;
 * inference images/s: timed ``predict_on_batch`` calls at ``--infer-batch``;
 * the time of one CIFAR-10 epoch these imply (50,000 training images plus the 10,000 test
-  images evaluated), and of the default 50-epoch run of the adapted network.
+  images evaluated).
 
 Random images stand in for CIFAR-10 (speed does not depend on the pixels). Each figure is
 the median of ``--repeats`` timed runs. One run prints the table; ``--json`` also writes
@@ -87,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{steps} steps x {args.repeats} repeats (median)")
 
     results = {}
-    for name, build in (("alexnet_literal", alexnet_literal), ("alexnet_cifar", alexnet_cifar)):
+    builds = (("alexnet_literal", alexnet_literal), ("alexnet_cifar", alexnet_cifar),
+              ("alexnet_cifar 0.5", lambda: alexnet_cifar(width=0.5)))
+    for name, build in builds:
         model = build()
         model.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.9, nesterov=True),
                       loss="sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -108,8 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'':38}" + "".join(f"{n:>18}" for n in names))
     for label, fmt, key in rows:
         print(f"{label:38}" + "".join(f"{fmt.format(results[n][key]):>18}" for n in names))
-    fifty = 50 * results["alexnet_cifar"]["epoch_seconds"]
-    print(f"50 epochs of alexnet_cifar (the shipped run's length) would take about {fifty / 60:,.0f} min here")
+    for name, epochs in (("alexnet_cifar", 50), ("alexnet_cifar 0.5", 20)):
+        total = epochs * results[name]["epoch_seconds"]
+        print(f"{epochs} epochs of {name} would take about {total / 60:,.0f} min here")
     if args.json:
         Path(args.json).write_text(json.dumps({"machine": machine, "precision": policy, "batch": args.batch,
                                                "infer_batch": args.infer_batch, "steps": steps,

@@ -173,14 +173,15 @@ def show_source(obj: Any, *, docstring: bool = False) -> Any:
     return Code(source, language="python")
 
 
-def table(frame: Any, *, number_format: str = "{:g}") -> Any:
-    """Show a DataFrame as a compact table: no index column, numbers without trailing zeros.
+def table(frame: Any, *, number_format: str = "{:g}", integer_format: str | None = None) -> Any:
+    """Show a DataFrame as a compact table: no index column, floats without trailing zeros;
+    ``integer_format="{:,}"`` adds thousands separators to integer columns.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> html = table(pd.DataFrame({"x": [0.5, 2.0]})).to_html()
-    >>> "0.5" in html and "2.000000" not in html
+    >>> html = table(pd.DataFrame({"x": [0.5, 2.0], "n": [1234567, 3]}), integer_format="{:,}").to_html()
+    >>> "0.5" in html and "2.000000" not in html and "1,234,567" in html
     True
     """
     import pandas as pd
@@ -188,4 +189,6 @@ def table(frame: Any, *, number_format: str = "{:g}") -> Any:
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
     floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
-    return frame.style.hide(axis="index").format(number_format, subset=floats)
+    ints = [c for c in frame.columns if pd.api.types.is_integer_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
+    styled = frame.style.hide(axis="index").format(number_format, subset=floats)
+    return styled.format(integer_format, subset=ints) if integer_format else styled

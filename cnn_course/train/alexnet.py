@@ -6,7 +6,7 @@ Runs on any Keras 3 backend (TensorFlow, JAX, PyTorch), on CPU or GPU. What it d
   scales it to [0, 1], and trains :func:`~cnn_course.models.alexnet.alexnet_cifar`
   (``--model cifar``, the default) or :func:`~cnn_course.models.alexnet.alexnet_literal`
   (``--model literal``), with Keras progress bars, seeded (``--seed``);
-- SGD with Nesterov momentum 0.9 and weight decay, the learning rate warming up linearly for
+- SGD with Nesterov momentum 0.9 (or Adam, ``--optimizer adam``) and weight decay, the learning rate warming up linearly for
   ``--warmup`` epochs to ``--lr`` and then following a cosine down to zero (a one-cycle
   schedule), cross-entropy loss;
 - mixed precision (float16 compute, float32 weights) when a GPU is present
@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 
 MODELS = ("cifar", "literal")
+OPTIMIZERS = ("sgd", "adam")
 STRATEGIES = ("none", "mirrored", "multi-worker", "data-parallel")
 PRECISIONS = ("auto", "float32", "mixed_float16", "mixed_bfloat16")
 _STATE = "state.json"
@@ -80,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", choices=MODELS, default="cifar", help="adapted network (cifar) or the literal port")
     p.add_argument("--epochs", type=int, default=50, help="total number of epochs")
     p.add_argument("--batch-size", type=int, default=128, help="global batch size")
-    p.add_argument("--lr", type=float, default=None, help="peak learning rate (default 0.05 x batch/128 for cifar, 0.01 x batch/128 for literal)")
+    p.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd", help="SGD with Nesterov momentum 0.9, or Adam")
+    p.add_argument("--lr", type=float, default=None, help="peak learning rate (default for SGD 0.05 x batch/128 for cifar, 0.01 x batch/128 for literal; for Adam 1e-3 and 1e-4)")
     p.add_argument("--warmup", type=float, default=2.0, help="epochs of linear warm-up before the cosine decay")
     p.add_argument("--weight-decay", type=float, default=5e-4, help="decoupled weight decay of SGD")
     p.add_argument("--width", type=float, default=1.0, help="width multiplier of the cifar model (e.g. 0.25 for a quick test)")
@@ -95,11 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--synthetic", action="store_true", help="random images instead of CIFAR-10 (smoke tests of the command)")
     p.add_argument("--checkpoint-dir", default=None, help="checkpoint folder (default: <cache>/checkpoints/alexnet_<model>)")
     p.add_argument("--fresh", action="store_true", help="ignore and delete an existing checkpoint")
-    p.add_argument("--weights", default=None, help="where to write the final weights (default: data/alexnet_cifar.weights.h5 for the full-width cifar model; none for literal)")
+    p.add_argument("--weights", default=None, help="where to write the final weights (default: data/alexnet_cifar.weights.h5 for the cifar model on the full training set; none for literal)")
     p.add_argument("--weights-dtype", choices=("float16", "float32"), default="float16", help="storage type of the final weights file")
     p.add_argument("--history", default=None, help="where to write the history JSON (default: data/alexnet_<model>.history.json)")
     p.add_argument("--verbose", type=int, choices=(0, 1, 2), default=None, help="Keras verbosity (default: progress bar in a terminal, one line per epoch otherwise)")
     p.add_argument("--time-budget", type=float, default=None, help="seconds: train fewer than --epochs if needed to finish in about this time (planned after the second epoch; the schedule follows the plan)")
+    p.add_argument("--extend-to", type=int, default=None, help="resume a checkpoint (finished or not) and train until this epoch, which may be beyond --epochs; the cosine schedule is re-planned over the new length, so the learning rate rises again and decays to zero")
     p.add_argument("--stop-after", type=int, default=None, help=argparse.SUPPRESS)  # simulate an interruption (tests)
     return p
 
@@ -112,7 +115,7 @@ def _check_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> No
     for name in ("epochs", "batch_size"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
-    for name in ("subset", "test_subset", "stop_after"):
+    for name in ("subset", "test_subset", "stop_after", "extend_to"):
         value = getattr(args, name)
         if value is not None and value < 1:
             parser.error(f"--{name.replace('_', '-')} must be >= 1, got {value}")
@@ -292,6 +295,8 @@ def peak_lr(args: argparse.Namespace) -> float:
     """``--lr``, or the default scaled linearly with the batch size."""
     if args.lr is not None:
         return args.lr
+    if getattr(args, "optimizer", "sgd") == "adam":
+        return 1e-3 if args.model == "cifar" else 1e-4
     base = 0.05 if args.model == "cifar" else 0.01
     return base * args.batch_size / 128
 
@@ -328,7 +333,11 @@ def build_and_compile(args: argparse.Namespace, steps_per_epoch: int) -> Any:
     else:
         model = alexnet_literal(dropout=args.dropout)
     peak = peak_lr(args)
-    optimizer = keras.optimizers.SGD(one_cycle_lr(0, args.epochs, peak, args.warmup), momentum=0.9, nesterov=True, weight_decay=args.weight_decay or None)
+    first = one_cycle_lr(0, args.epochs, peak, args.warmup)
+    if args.optimizer == "adam":
+        optimizer = keras.optimizers.Adam(first, weight_decay=args.weight_decay or None)
+    else:
+        optimizer = keras.optimizers.SGD(first, momentum=0.9, nesterov=True, weight_decay=args.weight_decay or None)
     if args.weight_decay:
         optimizer.exclude_from_weight_decay(var_names=["bias", "gamma", "beta"])
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -343,7 +352,7 @@ def default_checkpoint_dir(model: str) -> Path:
 
 def _fingerprint(args: argparse.Namespace) -> dict[str, Any]:
     """The options that must match for a checkpoint to be resumed."""
-    keys = ("model", "epochs", "batch_size", "lr", "warmup", "weight_decay", "width", "dropout", "no_augment", "seed", "subset", "synthetic")
+    keys = ("model", "optimizer", "epochs", "batch_size", "lr", "warmup", "weight_decay", "width", "dropout", "no_augment", "seed", "subset", "synthetic")
     return {k: getattr(args, k) for k in keys}
 
 
@@ -482,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.fresh and folder.exists():
         shutil.rmtree(folder)
     state = read_state(folder)
-    if state is not None and state.get("fingerprint") != _fingerprint(args):
+    if state is not None and {"optimizer": "sgd", **state.get("fingerprint", {})} != _fingerprint(args):  # SGD: before --optimizer
         raise SystemExit(
             f"{folder} holds a checkpoint of a different run ({state.get('fingerprint')}); "
             "use the same options to resume it, --fresh to start over, or another --checkpoint-dir"
@@ -499,6 +508,17 @@ def main(argv: list[str] | None = None) -> int:
             model = build_and_compile(args, steps_per_epoch)
             state = {"fingerprint": _fingerprint(args), "epoch": 0, "history": {}, "epoch_seconds": []}
     initial_epoch = int(state["epoch"])
+    command = "python -m cnn_course.train alexnet " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+    if initial_epoch < int(state.get("planned_epochs") or args.epochs) or args.extend_to is not None:
+        state.setdefault("commands", []).append(command)  # every session that trains, in order
+    if args.extend_to is not None:
+        if initial_epoch == 0:
+            raise SystemExit(f"--extend-to: {folder} holds no checkpoint to extend; train first without it")
+        if args.extend_to <= initial_epoch:
+            raise SystemExit(f"--extend-to must be more than the {initial_epoch} epochs already trained, got {args.extend_to}")
+        state.setdefault("extensions", []).append({"from": initial_epoch, "to": args.extend_to})
+        state["planned_epochs"] = args.extend_to
+        print(f"extending the run from {initial_epoch} to {args.extend_to} epochs", flush=True)
     print(
         f"AlexNet ({args.model}): {model.count_params():,} parameters; {len(x_train):,} training and "
         f"{len(x_test):,} test images; batch {args.batch_size}, peak learning rate {peak_lr(args):g}; "
@@ -513,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
                 x_train,
                 y_train,
                 batch_size=args.batch_size,
-                epochs=args.epochs,
+                epochs=max(args.epochs, int(state.get("planned_epochs") or 0)),
                 initial_epoch=initial_epoch,
                 validation_data=(x_test, y_test),
                 callbacks=[checkpoint],
@@ -531,7 +551,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.weights:
         weights_path: Path | None = Path(args.weights)
-    elif args.model == "cifar" and args.width == 1.0 and not args.synthetic and not args.subset:
+    elif args.model == "cifar" and not args.synthetic and not args.subset:
         weights_path = weights_dir() / "alexnet_cifar.weights.h5"
     else:
         weights_path = None
@@ -549,6 +569,7 @@ def main(argv: list[str] | None = None) -> int:
         "replicas": int(strategy.num_replicas_in_sync),
         "epoch_seconds": epoch_seconds,
         "planned_epochs": int(state.get("planned_epochs") or args.epochs),
+        "extensions": state.get("extensions", []),
         "seconds": round(float(sum(epoch_seconds)), 1),
         "seconds_this_session": round(seconds, 1),
         "machine": machine_description(),
@@ -557,7 +578,8 @@ def main(argv: list[str] | None = None) -> int:
         "test_images": len(x_test),
         "test_accuracy": float(test_accuracy),
         "test_loss": float(test_loss),
-        "command": "python -m cnn_course.train alexnet " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])),
+        "command": command,
+        "commands": state.get("commands", [command]),
     }
     save_history(history_path, f"alexnet_{args.model}", state["history"], meta)
     print(f"history written to {history_path}", flush=True)
