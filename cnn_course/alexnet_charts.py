@@ -145,6 +145,16 @@ def confusion_chart(matrix: Any, class_names: Sequence[str], *, size: int = 360)
     n = len(class_names)
     if m.shape != (n, n):
         raise ValueError(f"matrix must be {n}x{n} (one row and column per class), got shape {m.shape}")
+    _, base, color, tooltip, text = _confusion_parts(m, class_names)
+    cells = base.mark_rect().encode(color=color, tooltip=tooltip)
+    return (cells + text).properties(width=size, height=size, title="Confusion matrix on the test set")
+
+
+def _confusion_parts(m: np.ndarray, class_names: Sequence[str]) -> tuple[pd.DataFrame, alt.Chart, Any, list[Any], alt.Chart]:
+    """The pieces both confusion charts share: one row per cell (true, predicted, count,
+    share of the row), the base chart with its axes, the colour and tooltip encodings, and
+    the count written in each cell."""
+    n = len(class_names)
     totals = m.sum(axis=1, keepdims=True)
     share = np.divide(m, totals, out=np.zeros(m.shape), where=totals > 0)
     frame = pd.DataFrame(
@@ -159,15 +169,13 @@ def confusion_chart(matrix: Any, class_names: Sequence[str], *, size: int = 360)
         x=alt.X("predicted:N", sort=order, title="predicted class"),
         y=alt.Y("true:N", sort=order, title="true class"),
     )
-    cells = base.mark_rect().encode(
-        color=alt.Color("share:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), title="share of row", legend=alt.Legend(format="%")),
-        tooltip=["true:N", "predicted:N", "count:Q", alt.Tooltip("share:Q", format=".1%")],
-    )
+    color = alt.Color("share:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), title="share of row", legend=alt.Legend(format="%"))
+    tooltip = ["true:N", "predicted:N", "count:Q", alt.Tooltip("share:Q", format=".1%")]
     text = base.mark_text(fontSize=9).encode(
         text="count:Q",
         color=alt.condition("datum.share > 0.5", alt.value("white"), alt.value("black")),
     )
-    return (cells + text).properties(width=size, height=size, title="Confusion matrix on the test set")
+    return frame, base, color, tooltip, text
 
 
 def _jpeg_data_url(image: np.ndarray, quality: int = 90) -> str:
@@ -310,21 +318,13 @@ def mistakes_explorer_chart(
     predicted = probs.argmax(axis=1)
     matrix = np.zeros((n, n), dtype=int)
     np.add.at(matrix, (labels, predicted), 1)
-    totals = matrix.sum(axis=1, keepdims=True)
-    share = np.divide(matrix, totals, out=np.zeros(matrix.shape), where=totals > 0)
     off = matrix - np.diag(np.diag(matrix))
     ranked = [(int(i), int(j)) for i, j in zip(*np.unravel_index(np.argsort(-off, axis=None), off.shape)) if off[i, j] > 0][:cells]
     if ranked:
         first = {"true": class_names[ranked[0][0]], "predicted": class_names[ranked[0][1]]}
     else:  # no mistakes at all: select the first diagonal cell
         first = {"true": class_names[0], "predicted": class_names[0]}
-    grid = pd.DataFrame(
-        [
-            {"true": class_names[i], "predicted": class_names[j], "count": int(matrix[i, j]), "share": round(float(share[i, j]), 4)}
-            for i in range(n)
-            for j in range(n)
-        ]
-    )
+    grid, base, color, tooltip, text = _confusion_parts(matrix, class_names)
     rows = []
     columns = max(1, min(per_cell, 3))
     for i, j in ranked:
@@ -345,27 +345,20 @@ def mistakes_explorer_chart(
             )
     gallery = pd.DataFrame(rows, columns=["true", "predicted", "x", "y", "url", "caption", "true class", "test image"])
     pick = alt.selection_point(name="cell", fields=["true", "predicted"], value=[first], on="click", clear=False)
-    order = list(class_names)
-    base = alt.Chart(grid).encode(
-        x=alt.X("predicted:N", sort=order, title="predicted class"),
-        y=alt.Y("true:N", sort=order, title="true class"),
-    )
     heat = base.mark_rect().encode(
-        color=alt.Color("share:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), title="share of row", legend=alt.Legend(format="%")),
+        color=color,
         stroke=alt.condition(pick, alt.value("#d62728"), alt.value(None)),
         strokeWidth=alt.condition(pick, alt.value(3), alt.value(0)),
-        tooltip=["true:N", "predicted:N", "count:Q", alt.Tooltip("share:Q", format=".1%")],
+        tooltip=tooltip,
     ).add_params(pick)
-    text = base.mark_text(fontSize=9).encode(
-        text="count:Q", color=alt.condition("datum.share > 0.5", alt.value("white"), alt.value("black"))
-    )
     side_w = columns * (thumb + 12) + 12
     side_h = ((per_cell + columns - 1) // columns) * (thumb + 30) + 12
     x = alt.X("x:Q", scale=alt.Scale(domain=[0, side_w]), axis=None)
     y = alt.Y("y:Q", scale=alt.Scale(domain=[0, side_h], reverse=True), axis=None)
     shown = alt.Chart(gallery).transform_filter(pick)
-    tooltip = ["test image:Q", "caption:N", "true class:N"]
-    pictures = shown.mark_image(width=thumb, height=thumb).encode(x=x, y=y, url="url:N", tooltip=tooltip)
+    pictures = shown.mark_image(width=thumb, height=thumb).encode(
+        x=x, y=y, url="url:N", tooltip=["test image:Q", "caption:N", "true class:N"]
+    )
     captions = [
         shown.transform_calculate(ty=f"datum.y + {thumb / 2 + offset}")
         .mark_text(fontSize=9, color=colour)
