@@ -9,6 +9,12 @@
   public repository's address, set once as ``repository: url:`` in ``_config.yml``.  While
   it is empty the book theme would crash on them, so they are dropped; once it is set they
   are all switched on.
+* A chapter whose execution failed fails every later build too.  Sphinx re-reads only the
+  pages whose source changed, so without this a second ``make book`` after a failed one
+  would read nothing, execute nothing and report success.  MyST-NB records each
+  notebook's last execution in the environment; pages whose last execution failed are
+  marked outdated, so they are executed again (and fail again, naming the chapter) until
+  they execute cleanly.
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ from __future__ import annotations
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 
 def _dedupe_scripts(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -53,10 +62,28 @@ def _launch_buttons_need_a_repository(app: Sphinx) -> None:
         options[button] = False
 
 
+def failed_executions(env: Any) -> list[str]:
+    """The documents whose last notebook execution (recorded by MyST-NB) failed."""
+    records = getattr(env, "nb_metadata", None) or {}
+    return sorted(
+        doc
+        for doc, data in records.items()
+        if doc in env.found_docs and (data.get("exec_data") or {}).get("succeeded") is False
+    )
+
+
+def _execute_failed_chapters_again(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    docs = [doc for doc in failed_executions(env) if doc not in added | changed | removed]
+    if docs:
+        logger.info("executing again, since their last execution failed: %s", ", ".join(docs))
+    return docs
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     # before the book theme reads its options (it raises on repository buttons without an
     # address)
     app.connect("builder-inited", _launch_buttons_need_a_repository, priority=100)
+    app.connect("env-get-outdated", _execute_failed_chapters_again)
     app.connect("html-page-context", _default_mode)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
