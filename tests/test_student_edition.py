@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import builtins
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import nbformat
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 from nbclient import NotebookClient
 
 from cnn_course.student import (
@@ -99,8 +104,140 @@ def test_every_chapter_has_at_least_three_marked_exercises(path: Path) -> None:
         assert nb.cells[i].metadata.get("nbgrader", {}).get("solution") is True, f"cell {i} lacks nbgrader metadata"
 
 
+# --- The student edition runs as it should, proved without executing every chapter again --
+#
+# The book build and the notebook tests execute every instructor chapter, so every cell
+# outside the exercises is known to run.  What the student edition adds is: each exercise
+# cell stops with NotImplementedError, and no later cell needs a name that only a solution
+# defines.  The first is checked by running each exercise cell on its own, after the
+# chapter's imports, with every other name it reads standing in as a Mock; the second by
+# reading the code (which names each cell binds and reads).  One small chapter is also
+# executed end to end, to prove the whole chain on a real kernel.
+
+
+def _python(source: str) -> ast.Module:
+    return ast.parse(TransformerManager().transform_cell(source))
+
+
+class _Names(ast.NodeVisitor):
+    """Names a cell binds at the top level, and names it reads from the top level."""
+
+    def __init__(self) -> None:
+        self.bound: set[str] = set()
+        self.read: set[str] = set()
+        self._local: list[set[str]] = []
+
+    def _bind(self, name: str) -> None:
+        (self._local[-1] if self._local else self.bound).add(name)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            if not any(node.id in scope for scope in self._local):
+                self.read.add(node.id)
+        else:
+            self._bind(node.id)
+
+    def visit_alias(self, node: ast.alias) -> None:
+        self._bind((node.asname or node.name).split(".")[0])
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+        for default in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
+            self.visit(default)
+        for decorator in getattr(node, "decorator_list", []):
+            self.visit(decorator)
+        if not isinstance(node, ast.Lambda):
+            self._bind(node.name)
+        args = node.args
+        params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+        params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+        body = node.body if isinstance(node.body, list) else [node.body]
+        self._local.append(params)
+        for statement in body:
+            self.visit(statement)
+        self._local.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+    visit_Lambda = visit_FunctionDef
+
+    def visit_ListComp(self, node: ast.AST) -> None:
+        targets = {n.id for gen in node.generators for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
+        self._local.append(targets)
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+        self._local.pop()
+
+    visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
+
+
+def _names(source: str) -> _Names:
+    names = _Names()
+    names.visit(_python(source))
+    return names
+
+
+def _code_cells(nb: nbformat.NotebookNode) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def _reads_of_solution_names(student: list[str]) -> list[str]:
+    """Later cells of a student edition that read a name only its exercise cells define."""
+    defined: set[str] = set(dir(builtins)) | {"get_ipython", "display", "In", "Out"}
+    only_in_exercises: dict[str, int] = {}
+    problems = []
+    for number, source in enumerate(student):
+        names = _names(source)
+        if STUB_CODE in source:
+            for name in names.bound - defined:
+                only_in_exercises.setdefault(name, number)
+            continue
+        for name in sorted(names.read - names.bound - defined):
+            if name in only_in_exercises:
+                problems.append(f"code cell {number} reads {name!r}, which only exercise cell {only_in_exercises[name]} defines")
+        defined |= names.bound
+    return problems
+
+
+def test_the_reading_check_finds_a_name_only_a_solution_defines() -> None:
+    cells = ["import numpy as np\nx = np.arange(3)", f"{STUB_CODE}\nanswer = x.sum()", "def f(y):\n    return y + answer", "print(x, [i for i in x])"]
+    assert _reads_of_solution_names(cells) == ["code cell 2 reads 'answer', which only exercise cell 1 defines"]
+    assert _reads_of_solution_names(cells[:2] + cells[3:]) == []
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_student_edition_fails_only_with_not_implemented_in_exercises(path: Path, tmp_path: Path) -> None:
+def test_no_later_cell_needs_what_only_a_solution_defines(path: Path) -> None:
+    problems = _reads_of_solution_names(_code_cells(student_notebook(nbformat.read(path, as_version=4))))
+    assert not problems, "\n".join(problems)
+
+
+class _Anything(dict):
+    """A cell's namespace: the chapter's imports, and a Mock for every other name it reads."""
+
+    def __missing__(self, name: str) -> Any:
+        if name in vars(builtins):
+            return vars(builtins)[name]
+        return mock.MagicMock(name=name)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_exercise_cell_stops_with_not_implemented(path: Path) -> None:
+    student = _code_cells(student_notebook(nbformat.read(path, as_version=4)))
+    namespace = _Anything()
+    checked = 0
+    for number, source in enumerate(student):
+        tree = _python(source)
+        if STUB_CODE not in source:
+            imports = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
+            exec(compile(ast.Module(body=imports, type_ignores=[]), f"<cell {number}>", "exec"), {}, namespace)
+            continue
+        with pytest.raises(NotImplementedError):
+            exec(compile(tree, f"<exercise cell {number}>", "exec"), {"__builtins__": builtins}, namespace)
+        checked += 1
+    assert checked == len(_solution_cells(nbformat.read(path, as_version=4)))
+
+
+@pytest.mark.notebooks
+def test_a_student_chapter_executes_with_errors_only_in_its_exercises(tmp_path: Path) -> None:
+    path = CHAPTERS / "pooling.ipynb"
     instructor = nbformat.read(path, as_version=4)
     (student_path,) = [p for p in write_student_edition(CHAPTERS, tmp_path) if p.name == path.name]
     student = nbformat.read(student_path, as_version=4)
