@@ -1,6 +1,7 @@
 # The course's commands.  On a fresh machine (Linux or macOS, Python 3.11, Node.js's npm):
 #   make book   build the HTML book into _build/html (executes every notebook)
 #   make test   run the whole test suite (builds the book first, so a broken page fails)
+#   make check  the fast loop for developers: unit, property and doctests (no chapters)
 # Everything runs inside .venv, created from the pinned requirements.txt.
 
 PYTHON ?= python3
@@ -10,7 +11,7 @@ INSTALLED := $(VENV)/.installed
 ASSETS := book_assets/vendor/.complete
 BUILD_FLAGS ?= -W -n --keep-going
 
-.PHONY: book test venv assets data browser student bench clean lab
+.PHONY: book test check venv assets data browser student bench clean lab
 
 venv: $(INSTALLED)
 
@@ -43,8 +44,15 @@ book: venv assets data
 	CNN_COURSE_BOOK=1 CNN_COURSE_STRICT_CHECKS=1 TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo "The book is in _build/html/index.html"
 
+# The book executes every chapter on this machine's own numeric path; the tests execute
+# them again on a second one (older SIMD kernels, one thread: tools/numeric_path.py), one
+# worker per core, each notebook's cells kept together on one worker.
+PYTEST_WORKERS ?= auto
 test: book browser
-	$(BIN)/python -m pytest
+	$(BIN)/python tools/numeric_path.py -- $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+check: venv
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not notebooks and not browser and not slow"
 
 browser:
 	@tools/ensure_browser.sh
