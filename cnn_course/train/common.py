@@ -1,6 +1,7 @@
 """Pieces every training command shares: seeding, shipped files, histories as JSON.
 
-Shipped weights and histories live in the repository's ``data/`` folder (override with the
+Shipped weights and histories live in the repository's ``data/`` folder, which an installed wheel
+carries as ``cnn_course/_shipped/`` (see :func:`weights_dir`; override with the
 environment variable ``CNN_COURSE_WEIGHTS``). A history file is JSON::
 
     {"model": "lenet5_keras", "epochs": 12, "history": {"loss": [...], ...},
@@ -30,15 +31,28 @@ __all__ = [
 
 
 def weights_dir() -> Path:
-    """Folder of the shipped weights and histories (``data/`` beside the package).
+    """Folder of the shipped weights and histories.
 
-    >>> weights_dir().name
-    'data'
+    In this order: the environment variable ``CNN_COURSE_WEIGHTS``; the checkout's
+    ``data/`` folder beside the package (a clone, an editable install: the folder the
+    training commands write to); else the copy of ``data/`` that an installed wheel carries
+    as ``cnn_course/_shipped/`` (``pip install .``).
+
+    >>> weights_dir().name in {"data", "_shipped"}
+    True
+    >>> (weights_dir() / "alexnet_cifar.weights.h5").is_file()
+    True
     """
     override = os.environ.get("CNN_COURSE_WEIGHTS")
     if override:
         return Path(override).expanduser()
-    return Path(__file__).resolve().parents[2] / "data"
+    package = Path(__file__).resolve().parents[1]
+    checkout = package.parent
+    # pyproject.toml marks a checkout: an installed package's parent is site-packages,
+    # where a stray top-level data/ folder from some other distribution may exist.
+    if (checkout / "data").is_dir() and (checkout / "pyproject.toml").is_file():
+        return checkout / "data"
+    return package / "_shipped"
 
 
 def shipped_file(name: str, *, train_command: str) -> Path:
