@@ -7,11 +7,12 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from course_resources import require
 
-from cnn_course import activation_study as study
-from cnn_course.data import DataError
+require("tensorflow")  # the study trains Keras models
 
-pytest.importorskip("tensorflow")
+from cnn_course import activation_study as study  # noqa: E402
+from cnn_course.data import DataError  # noqa: E402
 
 
 def toy(n=128, d=8, seed=0):
@@ -87,10 +88,8 @@ def test_bad_input(call, error, match):
 
 
 def test_shipped_study_loads_and_holds_the_chapter_claims():
-    try:
-        s = study.load_study()
-    except DataError:
-        pytest.skip("data/activation_study.json is not there")
+    require(f"data:{study.STUDY_FILE}", train_command=study.TRAIN_COMMAND)
+    s = study.load_study()
     steps = s["steps"].groupby("activation")["steps_to_target"].median()
     assert steps["sigmoid"] > 2.5 * max(steps["tanh"], steps["relu"])
     g = s["gradients"].groupby(["activation", "depth"])["grad_rms"].median()
@@ -113,13 +112,10 @@ def test_load_study_errors_name_the_command(tmp_path):
         study.load_study(bad)
 
 
-def test_cli_writes_a_loadable_study(tmp_path):
+def test_cli_writes_a_loadable_study(tmp_path, mnist):  # mnist: a skip without it, a failure in CI
     out = tmp_path / "study.json"
-    try:
-        rc = study.main(["--seeds", "1", "--n-train", "200", "--n-val", "100", "--max-steps", "10", "--activations", "relu",
-                         "--deep-layers", "2", "--deep-seeds", "1", "--out", str(out)])
-    except DataError:
-        pytest.skip("MNIST is not available")
+    rc = study.main(["--seeds", "1", "--n-train", "200", "--n-val", "100", "--max-steps", "10", "--activations", "relu",
+                     "--deep-layers", "2", "--deep-seeds", "1", "--out", str(out)])
     assert rc == 0
     s = study.load_study(out)
     assert isinstance(s["steps"], pd.DataFrame) and s["steps"]["activation"].tolist() == ["relu"]

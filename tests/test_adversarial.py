@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import json
 
-import keras
 import numpy as np
 import pandas as pd
 import pytest
+from course_resources import missing, require
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnn_course import adversarial as adv
+require("tensorflow")  # Keras's backend: the whole module is about Keras models
+keras = require("keras")
+
+from cnn_course import adversarial as adv  # noqa: E402
 from cnn_course import adversarial_charts as charts
 from cnn_course.adversarial_explorers import AdversarialExplorer, adversarial_explorer, adversarial_view, render_view_html
 from cnn_course.data import DataError
@@ -241,18 +244,13 @@ def lenet():
             return variant, load_lenet5(variant)
         except DataError:
             continue
-    pytest.skip("no trained LeNet-5 weights in data/ (lenet5_modern or lenet5_keras.weights.h5): "
-                "train them with `python -m cnn_course.train lenet5 --variant modern`")
+    missing("no trained LeNet-5 weights in data/ (lenet5_modern or lenet5_keras.weights.h5): "
+            "train them with `python -m cnn_course.train lenet5 --variant modern`")
 
 
 @pytest.fixture(scope="module")
-def mnist_200():
-    from cnn_course.data import load_mnist
-
-    try:
-        (_, _), (x, y) = load_mnist()
-    except DataError as error:
-        pytest.skip(f"MNIST is not available: {error}")
+def mnist_200(mnist):
+    (_, _), (x, y) = mnist  # the session fixture: a skip without MNIST, a failure in CI
     return x[:200, :, :, None].astype("float32") / 255, y[:200].astype(int)
 
 

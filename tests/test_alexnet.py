@@ -9,11 +9,14 @@ import os
 from pathlib import Path
 from unittest import mock
 
-import keras
 import numpy as np
 import pytest
+from course_resources import require
 
-from cnn_course import alexnet_charts as charts
+tf = require("tensorflow")  # the whole module is about Keras models
+keras = require("keras")
+
+from cnn_course import alexnet_charts as charts  # noqa: E402
 from cnn_course.alexnet_lab import confusion_matrix, find_cifar10, per_class_accuracy, spatial_trace
 from cnn_course.data import DataError
 from cnn_course.exercises import IncorrectAnswer
@@ -144,7 +147,6 @@ def test_lrn_layer_matches_numpy_reference():
 
 
 def test_lrn_layer_matches_tensorflow():
-    tf = pytest.importorskip("tensorflow")
     x = np.random.default_rng(3).normal(size=(1, 4, 4, 9)).astype("float32") * 30
     ref = tf.nn.local_response_normalization(x, depth_radius=2, bias=2.0, alpha=1e-4, beta=0.75).numpy()
     assert np.allclose(np.asarray(LocalResponseNormalization()(x)), ref, rtol=1e-5)
@@ -204,8 +206,7 @@ def test_resume_refuses_a_different_run(tmp_path):
 
 
 def test_mirrored_strategy_builds_the_model_on_cpu(tmp_path):
-    tf = pytest.importorskip("tensorflow")
-    if keras.backend.backend() != "tensorflow":
+    if keras.backend.backend() != "tensorflow":  # a choice (KERAS_BACKEND), not a missing resource
         pytest.skip("tf.distribute needs the TensorFlow backend")
     strategy = train.make_strategy("mirrored")
     assert isinstance(strategy, tf.distribute.MirroredStrategy)
@@ -255,10 +256,8 @@ def test_command_rejects_bad_options(capsys):
 # ---------------------------------------------------------------- shipped files
 
 
-def test_shipped_weights_reach_85_percent_on_the_test_set():
-    data = find_cifar10()
-    if not data.available:
-        pytest.skip("no CIFAR-10 copy here (CI imports one with `make data`)")
+def test_shipped_weights_reach_85_percent_on_the_test_set(cifar10):
+    data = cifar10  # a skip without a copy, a failure in CI (`make data` imports one)
     model = load_alexnet_cifar()
     p = model.predict(data.x_test, batch_size=500, verbose=0)
     assert p.shape == (10_000, 10)

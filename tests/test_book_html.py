@@ -1,18 +1,18 @@
 """The built HTML book in a real browser: charts draw and respond with no kernel, offline.
 
-Needs the book built (``make test`` builds it first) and a Chromium (Debian's
-``chromium``; ``CNN_COURSE_BROWSER`` may name another binary).  Every request to anything
+Needs the book built (``make test`` builds it first), Playwright and a Chromium (Debian's
+``chromium``; ``CNN_COURSE_BROWSER`` may name another binary): without them the tests skip,
+and fail where ``CI`` is true (``tests/course_resources.py``).  Every request to anything
 but the book's own files is blocked and recorded, so the test also proves the pages need
 no network.  Screenshots of each chapter go to ``artifacts/screenshots/``.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
+from course_resources import require
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
@@ -20,35 +20,12 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 CHAPTER_PAGES = sorted((HTML / "chapters").glob("*.html"))
 
 
-def find_browser() -> str | None:
-    """The Chromium binary to drive, or None."""
-    named = os.environ.get("CNN_COURSE_BROWSER")
-    if named:
-        return named
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-def _require(condition: bool, reason: str) -> None:
-    """Skip on a learner's laptop, fail in CI: CI must run the browser test."""
-    if not condition:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
-def browser_context():
-    _require(HTML.joinpath("index.html").exists(), "the book is not built: run `make book` (or `make test`)")
-    executable = find_browser()
-    _require(executable is not None, "no Chromium found: install Debian's `chromium` or set CNN_COURSE_BROWSER")
-    sync_api = pytest.importorskip("playwright.sync_api")
+def browser_context(book, chromium):
+    sync_api = require("playwright")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=executable,
+            executable_path=chromium,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--no-first-run", "--disable-sync"],
         )
@@ -78,8 +55,7 @@ def open_page(context, path: Path):
     return page, errors
 
 
-def test_there_are_chapter_pages() -> None:
-    _require(HTML.joinpath("index.html").exists(), "the book is not built: run `make book` (or `make test`)")
+def test_there_are_chapter_pages(book) -> None:
     assert len(CHAPTER_PAGES) >= 2
 
 

@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 import pytest
+from course_resources import require
 
 from cnn_course import charts
 from cnn_course.convolution import convolve2d, cross_correlate2d, worked_example
@@ -42,7 +43,7 @@ def _keys_named(node, key: str) -> list:
 
 def _texts(spec: dict, **values) -> list[str]:
     """The text marks the page would draw with the parameters set to ``values``."""
-    vlc = pytest.importorskip("vl_convert")
+    vlc = require("vl_convert")
     spec = json.loads(json.dumps(spec))
     for param in spec["params"]:
         if param["name"] in values:

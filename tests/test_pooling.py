@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from course_resources import lazy_module
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -20,7 +21,7 @@ from cnn_course.pooling import (
     pool_output_size,
 )
 
-tf = pytest.importorskip("tensorflow")
+tf = lazy_module("tensorflow")  # only the comparisons with TensorFlow need it
 
 F = np.array([[195.0, 241.0], [142.5, 222.0]])
 VALUES = st.floats(-10, 10, allow_nan=False, allow_infinity=False, width=64)

@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 import pytest
+from course_resources import require
 
 from cnn_course import vision, vision_charts, vision_explorers
 from cnn_course.convolution import cross_correlate2d
@@ -326,7 +327,7 @@ def _params(spec: dict) -> dict[str, dict]:
 
 
 def _texts(spec: dict, **values) -> list[str]:
-    vlc = pytest.importorskip("vl_convert")
+    vlc = require("vl_convert")
     spec = json.loads(json.dumps(spec))
     for param in spec.get("params", []):
         if param["name"] in values:
