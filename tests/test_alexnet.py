@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from unittest import mock
 
@@ -167,6 +168,7 @@ def _run(tmp_path: Path, *extra: str) -> int:
     return train.main(args)
 
 
+@pytest.mark.slow
 def test_training_resumes_after_an_interruption(tmp_path):
     assert _run(tmp_path, "--stop-after", "1") == 1  # interrupted after epoch 1
     state = json.loads((tmp_path / "ckpt" / "state.json").read_text())
@@ -182,6 +184,7 @@ def test_training_resumes_after_an_interruption(tmp_path):
     assert load_history(tmp_path / "h.json")["epochs"] == 2
 
 
+@pytest.mark.slow
 def test_a_finished_run_can_be_extended(tmp_path):
     budget = ("--epochs", "3", "--time-budget", "0.001")  # the plan after epoch 2: stop there
     assert _run(tmp_path, *budget) == 0
@@ -199,12 +202,14 @@ def test_a_finished_run_can_be_extended(tmp_path):
         _run(tmp_path / "new", *budget, "--extend-to", "3")
 
 
+@pytest.mark.slow
 def test_resume_refuses_a_different_run(tmp_path):
     assert _run(tmp_path, "--stop-after", "1") == 1
     with pytest.raises(SystemExit, match="different run"):
         _run(tmp_path, "--seed", "5")
 
 
+@pytest.mark.slow
 def test_mirrored_strategy_builds_the_model_on_cpu(tmp_path):
     if keras.backend.backend() != "tensorflow":  # a choice (KERAS_BACKEND), not a missing resource
         pytest.skip("tf.distribute needs the TensorFlow backend")
@@ -256,18 +261,27 @@ def test_command_rejects_bad_options(capsys):
 # ---------------------------------------------------------------- shipped files
 
 
-def test_shipped_weights_reach_85_percent_on_the_test_set(cifar10):
+@pytest.mark.slow
+def test_shipped_weights_on_a_fifth_of_the_test_set(cifar10):
+    # The AlexNet chapter scores all 10,000 test images, one look and ten views, and asserts
+    # the figures it states (85% with ten views) on both numeric paths of the suite; this
+    # test does not score them a third time.  It checks the shipped network on every fifth
+    # test image (200 per class), against figures measured here: 84.15% with one look and
+    # 85.30% with ten views, the same on the AVX-512 and the AVX2 one-thread path.
+    # Tolerance: 6 images of 2,000 (0.3 points); another CPU's float32 kernels can flip the
+    # few images whose two best scores are nearly tied (7 within 0.01 here).
     data = cifar10  # a skip without a copy, a failure in CI (`make data` imports one)
+    x, y = data.x_test[::5], data.y_test[::5]
+    assert np.bincount(y).tolist() == [200] * 10
     model = load_alexnet_cifar()
-    p = model.predict(data.x_test, batch_size=500, verbose=0)
-    assert p.shape == (10_000, 10)
-    one_look = float(np.mean(p.argmax(axis=1) == data.y_test))
-    assert one_look > 0.83, one_look
-    # tested as AlexNet was: the average over ten views (centre and corners, and mirrors)
-    p10 = with_ten_view_average(model).predict(data.x_test, batch_size=500, verbose=0)
-    ten_views = float(np.mean(p10.argmax(axis=1) == data.y_test))
-    assert ten_views >= 0.85, (one_look, ten_views)
-    assert f"{ten_views:.2%} averaged over ten views" in (REPO / "README.md").read_text()
+    one_look = float(np.mean(model.predict(x, batch_size=500, verbose=0).argmax(axis=1) == y))
+    ten_views = float(np.mean(with_ten_view_average(model).predict(x, batch_size=500, verbose=0).argmax(axis=1) == y))
+    assert abs(one_look - 0.8415) <= 0.003, one_look
+    assert abs(ten_views - 0.8530) <= 0.003, ten_views
+    # the README states the ten-view figure of the whole test set, measured when the
+    # weights were shipped: it must be the 85% this network was trained to reach
+    stated = re.search(r"(\d\d\.\d\d)% averaged over ten views", (REPO / "README.md").read_text())
+    assert stated and float(stated.group(1)) >= 85.0
 
 
 def test_shipped_files_are_small_and_described():

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from course_resources import require
 
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "artifacts" / "screenshots"

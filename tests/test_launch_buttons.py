@@ -15,6 +15,8 @@ import nbformat
 import pytest
 import yaml
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 URL = "https://github.com/example/cnn-course"
