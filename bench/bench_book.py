@@ -53,10 +53,11 @@ def main() -> int:
     clone = None
     if args.fresh_clone:
         # beside this checkout, so that the clone finds ../shared as a checkout does
-        clone = Path(tempfile.mkdtemp(prefix=".bench_clone_", dir=ROOT.parent))
-        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone / "repo")], check=True)
-        where = clone / "repo"
-        env["CNN_COURSE_CACHE"] = str(clone / "cache")
+        clone = Path(tempfile.mkdtemp(prefix="bench_clone_", dir=ROOT.parent))
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        where = clone
+        cache = Path(tempfile.mkdtemp(prefix="bench_book_cache_"))  # empty: MNIST is fetched again
+        env["CNN_COURSE_CACHE"] = str(cache)
     print(f"machine: {os.cpu_count()} CPU cores, Python {sys.version.split()[0]}; "
           f"{'fresh clone ' + str(where) if clone else 'this checkout'}; logs in {logs}")
     if "book" in targets and not clone:
@@ -70,6 +71,7 @@ def main() -> int:
         print(f"{'book + test':<14} {total:8.1f} s  ({total / 60:5.1f} min)")
     if clone and not args.keep:
         shutil.rmtree(clone, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
     return 0
 
 
