@@ -22,7 +22,9 @@ NUMPY_MODULES = [
     "cnn_course.exercises.convolution",
     "cnn_course.pooling", "cnn_course.exercises.pooling",
     "cnn_course.activations", "cnn_course.outputs", "cnn_course.losses",
-    "cnn_course.images", "cnn_course.display", "cnn_course.data",
+    "cnn_course.nonlinearity_charts", "cnn_course.nonlinearity_explorers", "cnn_course.exercises.nonlinearities",
+    "cnn_course.images", "cnn_course.display", "cnn_course.data", "cnn_course.exercises", "cnn_course.student",
+    "cnn_course.cli",
 ]
 FRAMEWORKS = ("tensorflow", "keras", "jax", "torch")
 
