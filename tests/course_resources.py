@@ -59,10 +59,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 BOOK = REPO / "_build" / "html"
 ARCHIVE_NAME = "cifar10-jpg.tar.gz"
-ARCHIVE_CANDIDATES = [
-    Path("/work/shared/datasets") / ARCHIVE_NAME,
-    REPO.parent / "shared" / "datasets" / ARCHIVE_NAME,
-]
+# the shared datasets folder sits beside a checkout (see ../shared/datasets/README.md)
+ARCHIVE_CANDIDATES = [REPO.parent / "shared" / "datasets" / ARCHIVE_NAME]
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 #: Short names of the Python modules the course needs, and what ``require`` imports for each.
