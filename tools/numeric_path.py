@@ -11,8 +11,10 @@ it:
   targets, so NumPy runs its AVX2 kernels; on an AVX2 machine ``X86_V3``, so it runs its
   SSE4.2 ones.  Only names this NumPy dispatches and this processor has are named, so the
   setting is never an error (NumPy refuses names it cannot disable);
-* TensorFlow's oneDNN: ``ONEDNN_MAX_CPU_ISA`` one level down (``AVX2`` or ``SSE41``) on
-  x86-64;
+* TensorFlow's oneDNN: on a processor with AVX-512, ``ONEDNN_MAX_CPU_ISA=AVX2``, the
+  kernels of an older CPU.  On an AVX2 processor oneDNN keeps its kernels: the ones below
+  (SSE4.1) are several times slower, and no computer this course meets lacks AVX2; the
+  single thread and NumPy's lower level still make the path a different one;
 * one thread: ``OMP_NUM_THREADS``, ``TF_NUM_INTRAOP_THREADS``, ``TF_NUM_INTEROP_THREADS``
   (and the BLAS libraries' own variables) set to 1.
 
@@ -48,14 +50,25 @@ def numpy_features_to_disable() -> list[str]:
     return []
 
 
+def processor_has_avx512() -> bool:
+    """Whether the processor itself has AVX-512 (whatever NumPy was told to use)."""
+    try:
+        with open("/proc/cpuinfo") as info:
+            return any(line.startswith("flags") and " avx512f" in line for line in info)
+    except OSError:
+        from numpy._core import _multiarray_umath as umath
+
+        return bool(umath.__cpu_features__.get("AVX512F"))
+
+
 def settings() -> dict[str, str]:
     """Environment variables of the second numeric path on this machine."""
     out: dict[str, str] = {}
     disable = numpy_features_to_disable()
     if disable:
         out["NPY_DISABLE_CPU_FEATURES"] = " ".join(disable)
-    if platform.machine().lower() in ("x86_64", "amd64"):
-        out["ONEDNN_MAX_CPU_ISA"] = "AVX2" if any(n.startswith(("X86_V4", "AVX512")) for n in disable) else "SSE41"
+    if platform.machine().lower() in ("x86_64", "amd64") and processor_has_avx512():
+        out["ONEDNN_MAX_CPU_ISA"] = "AVX2"
     out.update({name: "1" for name in ONE_THREAD})
     return out
 
