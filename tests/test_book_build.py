@@ -72,3 +72,50 @@ def test_a_failed_chapter_fails_every_build_until_it_executes(tmp_path: Path) ->
     third = _build(book)
     assert third.returncode == 0, (third.stdout + third.stderr)[-3000:]
     assert (book / "_build" / "html" / "pooling.html").is_file()
+
+
+EXECUTE = ROOT / "tools" / "execute_chapters.py"
+
+
+def _execute(book: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(EXECUTE), "--root", str(book), *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=600)
+
+
+def _two_chapter_book(tmp_path: Path, *, failing: bool) -> Path:
+    book = _book(tmp_path, failing=False)
+    (book / "_toc.yml").write_text("format: jb-book\nroot: pooling\nchapters:\n  - file: broken\n")
+    code = "raise RuntimeError('a cell that fails on purpose')" if failing else "print('fixed')"
+    cells = [nbformat.v4.new_markdown_cell("# A second chapter"), nbformat.v4.new_code_cell(code)]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, book / "broken.ipynb")
+    return book
+
+
+def test_the_parallel_pre_execution_fills_the_cache_the_build_reads(tmp_path: Path) -> None:
+    book = _two_chapter_book(tmp_path, failing=True)
+    listed = _execute(book, "--dry-run")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.split() == ["broken.ipynb", "pooling.ipynb"]  # the later chapter first
+
+    first = _execute(book, "--jobs", "2")
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "broken.ipynb failed" in first.stderr and "a cell that fails on purpose" in first.stderr
+    second = _execute(book)  # the failure was not cached: it runs again, alone, and fails again
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert "executing 1 notebook(s)" in second.stdout, second.stdout
+
+    _two_chapter_book(tmp_path, failing=False)
+    third = _execute(book)
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert _execute(book).stdout.strip() == "execute_chapters: every notebook is already in the cache"
+    build = _build(book)
+    log = build.stdout + build.stderr
+    assert build.returncode == 0, log[-3000:]
+    assert log.count("Using cached notebook") == 2 and "Executing notebook" not in log, log[-3000:]
+
+
+def test_the_pre_execution_refuses_a_bad_job_count(tmp_path: Path) -> None:
+    result = _execute(_book(tmp_path, failing=False), "--jobs", "0")
+    assert result.returncode == 2 and "--jobs must be a positive number" in result.stderr
