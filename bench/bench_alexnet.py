@@ -73,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from cnn_course.models.alexnet import alexnet_cifar, alexnet_literal
     from cnn_course.train.alexnet import choose_precision, gpu_present
-    from cnn_course.train.common import machine_description, set_seed
+    from cnn_course.seeding import set_seed
+    from cnn_course.shipped import machine_description
 
     gpu = gpu_present()
     policy = choose_precision(args.precision, gpu)

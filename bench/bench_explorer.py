@@ -22,9 +22,11 @@ from collections import defaultdict
 
 import numpy as np
 
-from cnn_course import charts
-from cnn_course.explorers import convolution_explorer, pixelation_explorer
+from cnn_course.convolution import charts as convolution_charts
+from cnn_course.convolution.explorers import convolution_explorer
 from cnn_course.images import KERNELS, sample_image
+from cnn_course.pooling import charts as pooling_charts
+from cnn_course.pooling.explorers import pixelation_explorer
 
 MOVES = 200
 
@@ -57,9 +59,9 @@ def bench_convolution_explorer(label: str, **kwargs) -> None:
             change = {"step": rng.randint(0, explorer.step_slider.max)}
         name = next(iter(change))
         start = time.perf_counter()
-        html = explorer.update(**change)
+        view = explorer.update(**change)
         timings[name].append(time.perf_counter() - start)
-        sizes.append(len(html))
+        sizes.append(len(view.html))
     everything = [t for ts in timings.values() for t in ts]
     print(f"\nsliding-window explorer, {label}")
     print(f"  all {MOVES} moves:   {_percentiles(everything)}")
@@ -85,11 +87,14 @@ def bench_pixelation_explorer() -> None:
 def bench_charts() -> None:
     print("\nAltair charts (build = Python objects; to_dict = validate against Vega-Lite 6 + inline data)")
     cases = [
-        ("sliding_window_chart(default_image())  10x10", lambda: charts.sliding_window_chart(charts.default_image())),
-        ("sliding_window_chart(16x16, padding=2)", lambda: charts.sliding_window_chart(sample_image("house", 16), padding=2)),
-        ("pixelation_chart(default_pixelation_image())  48x48", lambda: charts.pixelation_chart(charts.default_pixelation_image())),
+        ("sliding_window_chart(default_image())  10x10",
+         lambda: convolution_charts.sliding_window_chart(convolution_charts.default_image())),
+        ("sliding_window_chart(16x16, padding=2)",
+         lambda: convolution_charts.sliding_window_chart(sample_image("house", 16), padding=2)),
+        ("pixelation_chart(default_pixelation_image())  48x48",
+         lambda: pooling_charts.pixelation_chart(pooling_charts.default_pixelation_image())),
     ]
-    charts.sliding_window_chart(charts.default_image()).to_dict()  # warm up imports and caches
+    convolution_charts.sliding_window_chart(convolution_charts.default_image()).to_dict()  # warm up imports and caches
     for label, build in cases:
         builds, dicts = [], []
         for _ in range(3):

@@ -34,7 +34,7 @@ import numpy as np  # noqa: E402
 
 from cnn_course.data import load_mnist  # noqa: E402
 from cnn_course.models.lenet import lenet5_keras, lenet5_modern, prepare_images  # noqa: E402
-from cnn_course.train.common import set_seed  # noqa: E402
+from cnn_course.seeding import set_seed  # noqa: E402
 
 TARGET = 0.990
 

@@ -25,11 +25,11 @@ Resources (a name :func:`require` does not know is a ``ValueError``, never a ski
     ``CNN_COURSE_OFFLINE=1`` while it loads (never a download). Missing:
     ``python -m cnn_course.data fetch mnist``.
 ``"cifar10"``
-    The :class:`cnn_course.alexnet_lab.Cifar10` of :func:`~cnn_course.alexnet_lab.find_cifar10`
+    The :class:`cnn_course.alexnet.Cifar10` of :func:`~cnn_course.alexnet.find_cifar10`
     (offline too), only when ``.available``; missing: its ``.message`` (``make data``).
 ``"data:NAME"``
     The path of the shipped file NAME (``data/`` in a checkout: see
-    :func:`cnn_course.train.common.shipped_file`; ``train_command=`` names the command that
+    :func:`cnn_course.shipped.shipped_file`; ``train_command=`` names the command that
     recreates it, for the message).
 ``"chromium"``
     The path of a Chromium binary: ``CNN_COURSE_BROWSER`` if set (it must exist), else the
@@ -125,7 +125,7 @@ def _mnist() -> Any:
 
 def _cifar10() -> Any:
     __tracebackhide__ = True
-    from cnn_course.alexnet_lab import find_cifar10
+    from cnn_course.alexnet import find_cifar10
 
     with _offline():
         data = find_cifar10()
@@ -137,7 +137,7 @@ def _cifar10() -> Any:
 def _shipped(name: str, train_command: str | None) -> Path:
     __tracebackhide__ = True
     from cnn_course.data import DataError
-    from cnn_course.train.common import shipped_file
+    from cnn_course.shipped import shipped_file
 
     command = train_command or "the training command of the chapter that uses it (see README.md)"
     try:

@@ -230,7 +230,7 @@ INSTALLED_CHECK = textwrap.dedent(
     sys.path.insert(0, {site!r})
     import cnn_course
     assert cnn_course.__file__.startswith({site!r}), f"imported {{cnn_course.__file__}}, not the wheel"
-    from cnn_course.train.common import weights_dir
+    from cnn_course.shipped import weights_dir
     assert weights_dir().name == "_shipped", weights_dir()
     assert weights_dir().parent == __import__("pathlib").Path(cnn_course.__file__).parent, weights_dir()
     if {load!r}:

@@ -10,21 +10,32 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
-# The NumPy chapters (simple and complex cells, the Neocognitron, convolution, pooling)
-# and the NumPy halves of "Non-linearities, outputs and losses": science, charts,
-# explorers and exercises.
+PACKAGE = Path(__file__).resolve().parents[1] / "cnn_course"
+
+# The NumPy chapters (simple and complex cells, the Neocognitron, convolution, pooling) and
+# the NumPy half of "Non-linearities, outputs and losses": every module of their packages
+# (science, charts, explorers, commands) and their exercises; the shared modules below the
+# chapters (viz included); the loaders; the student edition and the command line.
+NUMPY_CHAPTERS = ("vision", "neocognitron", "convolution", "pooling", "nonlinearities")
+KERAS_MODULES = {"cnn_course.nonlinearities.study"}  # the ReLU-vs-tanh training study
+
+
+def _modules_of(folder: Path) -> list[str]:
+    names = []
+    for path in sorted(folder.glob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return [n for n in names if not n.endswith("__main__")]
+
+
 NUMPY_MODULES = [
-    "cnn_course.vision", "cnn_course.vision_charts", "cnn_course.vision_explorers", "cnn_course.exercises.vision",
-    "cnn_course.neocognitron", "cnn_course.neocognitron_charts", "cnn_course.neocognitron_explorers",
-    "cnn_course.exercises.neocognitron",
-    "cnn_course.convolution", "cnn_course.learning", "cnn_course.charts", "cnn_course.explorers",
-    "cnn_course.exercises.convolution",
-    "cnn_course.pooling", "cnn_course.exercises.pooling",
-    "cnn_course.activations", "cnn_course.outputs", "cnn_course.losses",
-    "cnn_course.nonlinearity_charts", "cnn_course.nonlinearity_explorers", "cnn_course.exercises.nonlinearities",
-    "cnn_course.images", "cnn_course.display", "cnn_course.data", "cnn_course.exercises", "cnn_course.student",
-    "cnn_course.cli",
+    *(m for chapter in NUMPY_CHAPTERS for m in _modules_of(PACKAGE / chapter) if m not in KERAS_MODULES),
+    *(f"cnn_course.exercises.{chapter}" for chapter in NUMPY_CHAPTERS),
+    *_modules_of(PACKAGE / "viz"),
+    "cnn_course._validation", "cnn_course.shipped", "cnn_course.seeding", "cnn_course.metrics",
+    "cnn_course.images", "cnn_course.data", "cnn_course.exercises", "cnn_course.student", "cnn_course.cli",
 ]
 FRAMEWORKS = ("tensorflow", "keras", "jax", "torch")
 

@@ -64,19 +64,10 @@ from cnn_course.data._common import (
     describe_source,
     last_source,
 )
-from cnn_course.data.cifar10 import (
-    CIFAR10_BATCH_MD5,
-    CIFAR10_MD5,
-    CIFAR10_TARBALL,
-    CLASS_NAMES,
-    IMAGE_EXTENSIONS,
-    ImageFolder,
-    cifar10_status,
-    import_cifar10,
-    load_cifar10,
-    load_image_folder,
-)
+from cnn_course.data.cifar10 import cifar10_status, import_cifar10, load_cifar10
+from cnn_course.data.cifar10_files import CIFAR10_BATCH_MD5, CIFAR10_MD5, CIFAR10_TARBALL, CLASS_NAMES
 from cnn_course.data.gallery import show_samples
+from cnn_course.data.image_folders import IMAGE_EXTENSIONS, ImageFolder, load_image_folder
 from cnn_course.data.mnist import (
     FETCH_MNIST_COMMAND,
     MNIST_CLASS_NAMES,

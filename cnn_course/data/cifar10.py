@@ -27,28 +27,27 @@ Provenance: images that were JPEG files differ slightly from the canonical CIFAR
 After every load, :func:`~cnn_course.data.last_source` and
 :func:`~cnn_course.data.describe_source` say where the arrays came from, with the words
 "JPEG re-encoding" for such a copy: quote it next to any figure measured on it.
+
+This module finds a source, caches and imports it; reading the official archive and its
+pickles (names, MD5s, the safe unpickler) is in :mod:`cnn_course.data.cifar10_files`,
+reading image folders in :mod:`cnn_course.data.image_folders`. Their public names are
+importable from here too (and from :mod:`cnn_course.data`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
-import pickle
-import tarfile
 import time
 import warnings
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from cnn_course._validation import as_pair
 from cnn_course.data import _common
 from cnn_course.data._common import (
     DataError,
@@ -56,12 +55,33 @@ from cnn_course.data._common import (
     RouteUnavailable,
     as_path,
     data_root,
-    file_digest,
-    progress_bar,
     progress_enabled,
     read_npz_meta,
     record_source,
     save_npz,
+)
+from cnn_course.data.cifar10_files import (
+    _BATCH_FOLDER,
+    _META_BATCH,
+    _SIDE,
+    _TEST_BATCH,
+    _TRAIN_BATCHES,
+    CIFAR10_BATCH_MD5,
+    CIFAR10_MD5,
+    CIFAR10_TARBALL,
+    CLASS_NAMES,
+    CifarArrays,
+    _check_label_range,
+    _read_batches_folder,
+    _read_tarball,
+)
+from cnn_course.data.image_folders import (
+    IMAGE_EXTENSIONS,
+    ImageFolder,
+    _decode,
+    _Scan,
+    _scan,
+    load_image_folder,
 )
 
 __all__ = [
@@ -77,458 +97,10 @@ __all__ = [
     "load_image_folder",
 ]
 
-#: CIFAR-10's classes, index = label (also their alphabetical order).
-CLASS_NAMES: tuple[str, ...] = (
-    "airplane",
-    "automobile",
-    "bird",
-    "cat",
-    "deer",
-    "dog",
-    "frog",
-    "horse",
-    "ship",
-    "truck",
-)
-
-#: The official archive's name and MD5 (as published with CIFAR-10).
-CIFAR10_TARBALL = "cifar-10-python.tar.gz"
-CIFAR10_MD5 = "c58f30108f718f92721af3b95e74349a"
-#: MD5 of each file of the extracted ``cifar-10-batches-py`` folder (as pinned by torchvision).
-CIFAR10_BATCH_MD5: dict[str, str] = {
-    "data_batch_1": "c99cafc152244af753f735de768cd75f",
-    "data_batch_2": "d4bba439e000b95fd0a9bffe97cbabec",
-    "data_batch_3": "54ebc095f3ab1f0389bbae665268c751",
-    "data_batch_4": "634d18415352ddfa80567beed471001a",
-    "data_batch_5": "482c414d41f54cd18b22e5b47cb7c3cb",
-    "test_batch": "40351d587109b95175f43aff81a1287e",
-    "batches.meta": "5ff9c542aee3614f3951f8cda6e48888",
-}
-_BATCH_FOLDER = "cifar-10-batches-py"
-_TRAIN_BATCHES = tuple(f"data_batch_{i}" for i in range(1, 6))
-_TEST_BATCH = "test_batch"
-_META_BATCH = "batches.meta"
-
-#: File name extensions read as images (case-insensitive); other files are ignored.
-IMAGE_EXTENSIONS = frozenset(
-    {
-        ".png",
-        ".jpg",
-        ".jpeg",
-        ".jpe",
-        ".jfif",
-        ".bmp",
-        ".gif",
-        ".ppm",
-        ".pgm",
-        ".pnm",
-        ".tif",
-        ".tiff",
-        ".webp",
-    }
-)
-_JPEG_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe", ".jfif"})
-
 #: The command that imports a local copy into the cache.
 FETCH_CIFAR10_COMMAND = "python -m cnn_course.data fetch cifar10 --from PATH"
 _IMPORT_FILE = "cifar10.npz"
 _CACHE_FORMAT = 1
-_SIDE = 32
-
-CifarArrays = tuple[tuple[NDArray[np.uint8], NDArray[np.uint8]], tuple[NDArray[np.uint8], NDArray[np.uint8]]]
-
-
-class ImageFolder(NamedTuple):
-    """What :func:`load_image_folder` returns (unpacks as ``x, y, class_names``)."""
-
-    x: NDArray[np.uint8]
-    """Images, ``uint8`` array (N, height, width, 3), RGB."""
-    y: NDArray[np.integer[Any]]
-    """Labels (N,), ``uint8`` (``int32`` beyond 256 classes): index into ``class_names``."""
-    class_names: tuple[str, ...]
-    """The class of each label, in label order."""
-
-
-# ---------------------------------------------------------------------------------------
-# Image folders
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Scan:
-    root: Path
-    class_names: tuple[str, ...]
-    files: list[tuple[str, int]]
-    lines: list[str]
-    jpeg: bool
-    extensions: set[str]
-
-
-def _check_class_names(class_names: Any) -> tuple[str, ...] | None:
-    if class_names is None:
-        return None
-    if isinstance(class_names, (str, bytes)) or not isinstance(class_names, Sequence):
-        raise TypeError(f"class_names must be a sequence of folder names (str) or None, got {class_names!r}")
-    names = tuple(class_names)
-    if not names:
-        raise ValueError("class_names must not be empty")
-    for name in names:
-        if not isinstance(name, str) or not name or "/" in name or "\\" in name or name in (".", ".."):
-            raise ValueError(f"class_names must hold plain folder names, got {name!r}")
-    if len(set(names)) != len(names):
-        raise ValueError(f"class_names must not repeat a name, got {list(names)}")
-    return names
-
-
-def _scan(folder: Path, class_names: tuple[str, ...] | None, relative_to: Path) -> _Scan:
-    """List the image files of ``folder/<class>/``, checking the class folders."""
-    if not folder.is_dir():
-        raise DataError(
-            f"{folder}: no such folder (expected one sub-folder of images per class)", path=folder
-        )
-    try:
-        subfolders = sorted(e.name for e in os.scandir(folder) if e.is_dir() and not e.name.startswith("."))
-    except OSError as exc:
-        raise DataError(f"{folder}: cannot list the folder ({exc.strerror or exc})", path=folder) from exc
-    if class_names is None:
-        if not subfolders:
-            raise DataError(
-                f"{folder}: no class sub-folders (expected {folder}/<class>/<image files>)", path=folder
-            )
-        class_names = tuple(subfolders)
-    else:
-        missing = [name for name in class_names if name not in subfolders]
-        if missing:
-            raise DataError(
-                f"{folder}: missing class folder(s) {', '.join(missing)}; expected one sub-folder per "
-                f"class: {', '.join(class_names)}",
-                path=folder,
-            )
-        extra = [name for name in subfolders if name not in class_names]
-        if extra:
-            raise DataError(
-                f"{folder}: unexpected folder(s) {', '.join(extra)}, not among the classes "
-                f"{', '.join(class_names)}",
-                path=folder,
-            )
-    files: list[tuple[str, int]] = []
-    lines: list[str] = []
-    extensions: set[str] = set()
-    prefix = os.path.relpath(folder, relative_to).replace(os.sep, "/")
-    prefix = "" if prefix == "." else prefix + "/"
-    for label, name in enumerate(class_names):
-        class_folder = os.path.join(folder, name)
-        try:
-            entries = sorted(
-                (e for e in os.scandir(class_folder) if not e.name.startswith(".") and e.is_file()),
-                key=lambda e: e.name,
-            )
-        except OSError as exc:
-            raise DataError(
-                f"{class_folder}: cannot list the folder ({exc.strerror or exc})", path=class_folder
-            ) from exc
-        count = 0
-        for entry in entries:
-            extension = os.path.splitext(entry.name)[1].lower()
-            if extension not in IMAGE_EXTENSIONS:
-                continue
-            stat = entry.stat()
-            files.append((entry.path, label))
-            lines.append(f"{prefix}{name}/{entry.name}\t{stat.st_size}\t{stat.st_mtime_ns}")
-            extensions.add(extension)
-            count += 1
-        if count == 0:
-            raise DataError(
-                f"{class_folder}: class folder {name!r} holds no image files "
-                f"({', '.join(sorted(IMAGE_EXTENSIONS))})",
-                path=class_folder,
-            )
-    return _Scan(folder, class_names, files, lines, bool(extensions & _JPEG_EXTENSIONS), extensions)
-
-
-def _decode_one(
-    path: str, size: tuple[int, int] | None, resize: bool, image_module: Any
-) -> NDArray[np.uint8]:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read the image file ({exc.strerror or exc})", path=path) from exc
-    try:
-        with image_module.open(io.BytesIO(data)) as opened:
-            opened.load()
-            image = opened if opened.mode == "RGB" else opened.convert("RGB")
-            if size is not None and (image.height, image.width) != size:
-                if not resize:
-                    raise DataError(
-                        f"{path}: the image is {image.width}x{image.height} pixels (width x height), "
-                        f"expected {size[1]}x{size[0]}; pass resize=True to resize it",
-                        path=path,
-                    )
-                image = image.resize((size[1], size[0]), image_module.Resampling.BILINEAR)
-            return np.asarray(image, dtype=np.uint8)
-    except DataError:
-        raise
-    except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError, ... on bad files
-        raise DataError(f"{path}: unreadable image ({type(exc).__name__}: {exc})", path=path) from exc
-
-
-def _decode(
-    scan: _Scan, size: tuple[int, int] | None, resize: bool, progress: bool, desc: str
-) -> NDArray[np.uint8]:
-    from PIL import Image
-
-    out: NDArray[np.uint8] | None = None
-    first = None
-    target = size  # the size required of each image (None: that of the first image)
-    with progress_bar(len(scan.files), desc, progress, unit="img") as bar:
-        for index, (path, _) in enumerate(scan.files):
-            pixels = _decode_one(path, target, resize, Image)
-            if out is None:
-                first = path
-                if resize:
-                    target = pixels.shape[:2]
-                out = np.empty((len(scan.files), *pixels.shape), dtype=np.uint8)
-            elif pixels.shape != out.shape[1:]:
-                raise DataError(
-                    f"{path}: the image is {pixels.shape[1]}x{pixels.shape[0]} pixels but {first} is "
-                    f"{out.shape[2]}x{out.shape[1]}; all images must have the same size (pass "
-                    "image_size and resize=True to resize them)",
-                    path=path,
-                )
-            out[index] = pixels
-            bar.update(1)
-    assert out is not None
-    return out
-
-
-def load_image_folder(
-    path: str | os.PathLike[str],
-    class_names: Sequence[str] | None = None,
-    *,
-    image_size: int | tuple[int, int] | None = None,
-    resize: bool = False,
-    progress: bool | None = None,
-) -> ImageFolder:
-    """Load a folder of class sub-folders of images: ``path/<class>/<image files>``.
-
-    Files are read in a fixed order (classes in ``class_names`` order, files by name) and
-    converted to RGB. Hidden files and files without an image extension
-    (:data:`IMAGE_EXTENSIONS`) are ignored; an unreadable image, a missing, unexpected or
-    empty class folder, or a size mismatch raise a :class:`~cnn_course.data.DataError`
-    naming the file or folder.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The folder holding one sub-folder per class.
-    class_names : sequence of str, optional
-        The classes, in label order; each must have a sub-folder and no other sub-folder
-        may exist. Default: the sub-folders' names, sorted.
-    image_size : int or (height, width), optional
-        The size every image must have. Default: the first image's size.
-    resize : bool
-        Resize images of another size (bilinear) instead of raising.
-    progress : bool, optional
-        Show a tqdm progress bar; default: only when stderr is a terminal.
-
-    Returns
-    -------
-    ImageFolder
-        Named tuple ``(x, y, class_names)``: ``x`` ``uint8`` (N, height, width, 3),
-        ``y`` (N,) labels.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from PIL import Image
-    >>> root = pathlib.Path(tempfile.mkdtemp())
-    >>> for name, colour in [("red", (255, 0, 0)), ("blue", (0, 0, 255))]:
-    ...     (root / name).mkdir()
-    ...     Image.new("RGB", (4, 3), colour).save(root / name / "0.png")
-    >>> x, y, names = load_image_folder(root)
-    >>> x.shape, y, names
-    ((2, 3, 4, 3), array([0, 1], dtype=uint8), ('blue', 'red'))
-    """
-    folder = as_path(path, "path")
-    names = _check_class_names(class_names)
-    size = None if image_size is None else as_pair(image_size, "image_size", 1)
-    if not isinstance(resize, bool):
-        raise TypeError(f"resize must be True or False, got {resize!r}")
-    show = progress_enabled(progress)
-    scan = _scan(folder, names, folder)
-    x = _decode(scan, size, resize, show, f"{folder.name}")
-    labels = np.array(
-        [label for _, label in scan.files], dtype=np.uint8 if len(scan.class_names) <= 256 else np.int32
-    )
-    return ImageFolder(x, labels, scan.class_names)
-
-
-# ---------------------------------------------------------------------------------------
-# The official pickles
-# ---------------------------------------------------------------------------------------
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    """Reads NumPy arrays, lists and dicts only: a tampered pickle cannot run code."""
-
-    _ALLOWED = frozenset(
-        {
-            ("numpy", "ndarray"),
-            ("numpy", "dtype"),
-            ("numpy.core.multiarray", "_reconstruct"),
-            ("numpy._core.multiarray", "_reconstruct"),
-            ("numpy.core.multiarray", "scalar"),
-            ("numpy._core.multiarray", "scalar"),
-            ("numpy.core.numeric", "_frombuffer"),
-            ("numpy._core.numeric", "_frombuffer"),
-            ("_codecs", "encode"),  # how Python 3 writes bytes in protocol 2 pickles
-        }
-    )
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in self._ALLOWED:
-            raise pickle.UnpicklingError(f"refusing to load {module}.{name} (only NumPy arrays are expected)")
-        if module.startswith("numpy.core."):  # NumPy 2 name, no deprecation warning
-            module = "numpy._core." + module[len("numpy.core.") :]
-        return super().find_class(module, name)
-
-
-def _unpickle(blob: bytes, where: str) -> dict[str, Any]:
-    try:
-        loaded = _SafeUnpickler(io.BytesIO(blob), encoding="bytes").load()
-    except Exception as exc:
-        raise DataError(
-            f"{where}: not a readable CIFAR-10 batch ({type(exc).__name__}: {exc})", path=where
-        ) from exc
-    if not isinstance(loaded, dict):
-        raise DataError(f"{where}: expected a dict in the pickle, got {type(loaded).__name__}", path=where)
-    return {(k.decode("utf-8", "replace") if isinstance(k, bytes) else str(k)): v for k, v in loaded.items()}
-
-
-def _batch_arrays(blob: bytes, where: str) -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
-    batch = _unpickle(blob, where)
-    data = batch.get("data")
-    if (
-        not isinstance(data, np.ndarray)
-        or data.dtype != np.uint8
-        or data.ndim != 2
-        or data.shape[1] != 3 * _SIDE * _SIDE
-    ):
-        got = (
-            f"{data.dtype} array of shape {data.shape}"
-            if isinstance(data, np.ndarray)
-            else type(data).__name__
-        )
-        raise DataError(f"{where}: 'data' must be a uint8 array (N, 3072), got {got}", path=where)
-    try:
-        labels = np.asarray(batch.get("labels"))
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"{where}: 'labels' is not a list of integers ({exc})", path=where) from exc
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise DataError(
-            f"{where}: 'labels' must be a list of integers, got {labels.dtype} of shape {labels.shape}",
-            path=where,
-        )
-    if len(labels) != len(data):
-        raise DataError(f"{where}: {len(data)} images but {len(labels)} labels", path=where)
-    _check_label_range(labels, where)
-    # Keras's layout: (N, 3072) -> (N, 3, 32, 32) channels first -> (N, 32, 32, 3).
-    return data.reshape(-1, 3, _SIDE, _SIDE).transpose(0, 2, 3, 1), labels.astype(np.uint8)
-
-
-def _check_label_range(labels: np.ndarray, where: str) -> None:
-    bad = np.flatnonzero((labels < 0) | (labels > 9))
-    if bad.size:
-        raise DataError(
-            f"{where}: label {int(labels[bad[0]])} at index {int(bad[0])} is out of range 0..9 "
-            f"({bad.size} such labels)",
-            path=where,
-        )
-
-
-def _check_meta_batch(blob: bytes, where: str) -> None:
-    names = _unpickle(blob, where).get("label_names")
-    decoded = [n.decode("utf-8", "replace") if isinstance(n, bytes) else str(n) for n in (names or [])]
-    if decoded != list(CLASS_NAMES):
-        raise DataError(f"{where}: label_names {decoded} are not CIFAR-10's {list(CLASS_NAMES)}", path=where)
-
-
-def _assemble(blobs: dict[str, bytes], prefix: str) -> CifarArrays:
-    if _META_BATCH in blobs:
-        _check_meta_batch(blobs[_META_BATCH], f"{prefix}/{_META_BATCH}")
-    parts = [_batch_arrays(blobs[name], f"{prefix}/{name}") for name in _TRAIN_BATCHES]
-    x_test, y_test = _batch_arrays(blobs[_TEST_BATCH], f"{prefix}/{_TEST_BATCH}")
-    x_train = np.empty((sum(len(x) for x, _ in parts), _SIDE, _SIDE, 3), dtype=np.uint8)  # C-contiguous
-    start = 0
-    for x, _ in parts:
-        x_train[start : start + len(x)] = x
-        start += len(x)
-    y_train = np.concatenate([y for _, y in parts]).reshape(-1, 1)
-    return (x_train, y_train), (np.ascontiguousarray(x_test), y_test.reshape(-1, 1))
-
-
-def _read_batches_folder(folder: Path, verify: bool) -> CifarArrays:
-    wanted = (*_TRAIN_BATCHES, _TEST_BATCH)
-    missing = [name for name in wanted if not (folder / name).is_file()]
-    if missing:
-        raise DataError(
-            f"{folder}: missing {', '.join(missing)} "
-            f"(a cifar-10-batches-py folder holds all of {', '.join(wanted)})",
-            path=folder,
-        )
-    blobs = {}
-    for name in (*wanted, _META_BATCH):
-        if (folder / name).is_file():
-            try:
-                blobs[name] = (folder / name).read_bytes()
-            except OSError as exc:
-                raise DataError(
-                    f"{folder / name}: cannot read the file ({exc.strerror or exc})", path=folder / name
-                ) from exc
-            if verify:
-                got = hashlib.md5(blobs[name]).hexdigest()
-                if got != CIFAR10_BATCH_MD5[name]:
-                    raise DataError(
-                        f"{folder / name}: MD5 {got} differs from the official {name} "
-                        f"({CIFAR10_BATCH_MD5[name]}): the file is corrupted or not from the official "
-                        "archive, so it was not read. verify=False reads batches you trust that are not "
-                        "the official ones.",
-                        path=folder / name,
-                    )
-    return _assemble(blobs, str(folder))
-
-
-def _read_tarball(path: Path, verify: bool) -> CifarArrays:
-    if verify:
-        got = file_digest(path, "md5")
-        if got != CIFAR10_MD5:
-            raise DataError(
-                f"{path}: MD5 {got} differs from the official {CIFAR10_TARBALL} ({CIFAR10_MD5}): the file is "
-                "truncated, corrupted or not the official archive, so none of its pickles was read. "
-                "(An archive of image folders, such as cifar10-jpg.tar.gz, must be extracted first: "
-                "pass the folder holding train/<class>/ and test/<class>/. verify=False reads a "
-                "cifar-10-batches-py archive you trust that is not the official one.)",
-                path=path,
-            )
-    wanted = {*_TRAIN_BATCHES, _TEST_BATCH, _META_BATCH}
-    blobs: dict[str, bytes] = {}
-    try:
-        with tarfile.open(path, "r:*") as archive:
-            for member in archive:
-                name = Path(member.name)
-                if member.isfile() and name.name in wanted and name.parent.name == _BATCH_FOLDER:
-                    handle = archive.extractfile(member)
-                    assert handle is not None
-                    blobs[name.name] = handle.read()
-    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
-        raise DataError(
-            f"{path}: truncated or corrupted archive ({type(exc).__name__}: {exc})", path=path
-        ) from exc
-    missing = [name for name in (*_TRAIN_BATCHES, _TEST_BATCH) if name not in blobs]
-    if missing:
-        raise DataError(f"{path}: the archive lacks {_BATCH_FOLDER}/{', '.join(missing)}", path=path)
-    return _assemble(blobs, f"{path}:{_BATCH_FOLDER}")
 
 
 # ---------------------------------------------------------------------------------------

@@ -14,9 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from cnn_course import adversarial as adv
 from cnn_course.exercises import Feedback, close, function_check, verdict
-from cnn_course.foveation import centre_of_mass, foveate
+from cnn_course.failures.attacks import fgsm_linear
+from cnn_course.failures.evaluation import predict
+from cnn_course.failures.foveation import centre_of_mass, foveate
+from cnn_course.nonlinearities.activations import softmax
 
 __all__ = ["fgsm_by_hand", "fixate_on_ink", "largest_change"]
 
@@ -34,14 +36,9 @@ def _linear_cases() -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     return cases
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def _gradient(w: Any, b: Any, x: Any, y: Any) -> np.ndarray:
     w, b, x = np.asarray(w, float), np.asarray(b, float), np.asarray(x, float)
-    return (_softmax(x @ w + b) - np.eye(w.shape[1])[np.asarray(y)]) @ w.T
+    return (softmax(x @ w + b, axis=1) - np.eye(w.shape[1])[np.asarray(y)]) @ w.T
 
 
 def fgsm_by_hand(candidate: Callable[..., Any]) -> Feedback:
@@ -56,7 +53,7 @@ def fgsm_by_hand(candidate: Callable[..., Any]) -> Feedback:
         (lambda w, b, x, y, eps: np.clip(np.asarray(x) + eps * np.sign(np.asarray(w)[:, np.asarray(y)].T * -1.0), 0, 1),
          "the gradient of -log p_y is (p - onehot(y)) @ weights.T: it involves every class, not only y's column."),
     ]
-    return function_check("ex-fgsm-linear", candidate, adv.fgsm_linear, _linear_cases(), slips=slips,
+    return function_check("ex-fgsm-linear", candidate, fgsm_linear, _linear_cases(), slips=slips,
                           success="The whole attack is one gradient and one sign: nothing to learn, nothing to design.")
 
 
@@ -100,7 +97,7 @@ def fixate_on_ink(candidate: Callable[..., Any], accuracy: Any, model: Any, imag
     except (TypeError, ValueError):
         return verdict(name, False, f"accuracy must be a number between 0 and 1, got {accuracy!r}.")
     seen = np.clip(foveate(x, centre_of_mass(x), **foveate_options), 0.0, 1.0)
-    predicted, _ = adv.predict(model, seen[..., None].astype(np.float32) if seen.ndim == 3 else seen.astype(np.float32))
+    predicted, _ = predict(model, seen[..., None].astype(np.float32) if seen.ndim == 3 else seen.astype(np.float32))
     expected = float(np.mean(predicted == np.asarray(labels)))
     if close(value, expected * 100, atol=1e-6) and not close(value, expected):
         return verdict(name, False, f"give the accuracy as a fraction (0..1), not a percentage: {expected:.3f}.")

@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from cnn_course.activations import scaled_tanh_grad
 from cnn_course.exercises import Feedback, function_check, number_check, verdict
-from cnn_course.losses import cross_entropy, map_loss
+from cnn_course.nonlinearities.activations import scaled_tanh_grad
+from cnn_course.nonlinearities.losses import cross_entropy, map_loss
 
 #: The slope S of the amplitude exercise.
 AMPLITUDE_SLOPE = 0.5

@@ -4,11 +4,16 @@
   faithful 1998 network, a modern one).
 - :mod:`cnn_course.models.alexnet`: AlexNet two ways (the literal port to 32x32 input and
   an AlexNet adapted to CIFAR-10).
+- :mod:`cnn_course.models.tables`: :func:`layer_table`, a model's layers with their output
+  shapes, parameters and multiply-adds (both chapters show it).
+
+The models read their shipped weights through :mod:`cnn_course.shipped`; they never import
+the training commands (:mod:`cnn_course.train`).
 
 Names are looked up lazily, so ``import cnn_course.models`` stays cheap and imports Keras
 only when a model is asked for::
 
-    from cnn_course.models import lenet5_keras
+    from cnn_course.models import lenet5_keras, layer_table
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_SUBMODULES = ("lenet", "alexnet")
+_SUBMODULES = ("lenet", "alexnet", "tables")
 
 
 def _exported(module_name: str) -> tuple[str, ...]:
@@ -46,4 +51,4 @@ def __dir__() -> list[str]:
             names.extend(_exported(sub))
         except ModuleNotFoundError:
             continue
-    return sorted(set(names) | {"lenet", "alexnet"})
+    return sorted(set(names) | set(_SUBMODULES))

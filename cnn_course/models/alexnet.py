@@ -28,6 +28,7 @@ from keras import layers, ops
 
 from cnn_course._validation import as_int, check_choice
 from cnn_course.data import DataError
+from cnn_course.models.tables import layer_table
 
 __all__ = [
     "ALEXNET_CIFAR_WEIGHTS",
@@ -39,7 +40,6 @@ __all__ = [
     "alexnet_cifar",
     "alexnet_literal",
     "augmentation",
-    "layer_table",
     "load_alexnet_cifar",
     "multiply_adds",
     "parameter_split",
@@ -512,7 +512,7 @@ def load_alexnet_cifar(path: str | None = None) -> keras.Model:
     >>> model.output.shape  # doctest: +SKIP
     (None, 10)
     """
-    from cnn_course.train.common import shipped_file
+    from cnn_course.shipped import shipped_file
 
     if path is None:
         file = shipped_file(ALEXNET_CIFAR_WEIGHTS, train_command=ALEXNET_TRAIN_COMMAND)
@@ -534,53 +534,9 @@ def load_alexnet_cifar(path: str | None = None) -> keras.Model:
     return model
 
 
-def layer_table(model: keras.Model) -> list[dict[str, Any]]:
-    """One row per layer: name, kind, output shape (without the batch axis), parameters and
-    multiply-adds per image.
-
-    Read from the built model itself, so it always matches what Keras computes. The
-    multiply-adds count the products of convolutions and dense layers (output values times
-    the inputs each one sums over), the bulk of the arithmetic of a forward pass; the other
-    layers count 0.
-
-    Examples
-    --------
-    >>> rows = layer_table(alexnet_literal())
-    >>> [(r["layer"], r["output"]) for r in rows if r["layer"] in ("conv1", "pool1", "pool2")]
-    [('conv1', (6, 6, 96)), ('pool1', (2, 2, 96)), ('pool2', (1, 1, 256))]
-    >>> rows[1]["multiply_adds"] == 6 * 6 * 96 * (11 * 11 * 3)
-    True
-    """
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
-    rows = []
-    for layer in model.layers:
-        shape = layer.output.shape if hasattr(layer, "output") else None
-        rows.append(
-            {
-                "layer": layer.name,
-                "kind": type(layer).__name__,
-                "output": tuple(int(d) for d in shape[1:]) if shape is not None else None,
-                "values": math.prod(shape[1:]) if shape is not None else None,
-                "parameters": int(layer.count_params()),
-                "multiply_adds": _multiply_adds(layer),
-            }
-        )
-    return rows
-
-
-def _multiply_adds(layer: Any) -> int:
-    """Products per image of a Conv2D or Dense layer (0 for the others)."""
-    if isinstance(layer, layers.Conv2D):
-        kh, kw, cin, _ = (int(d) for d in layer.kernel.shape)
-        return int(math.prod(layer.output.shape[1:])) * kh * kw * cin
-    if isinstance(layer, layers.Dense):
-        return int(layer.kernel.shape[0]) * int(layer.kernel.shape[1])
-    return 0
-
-
 def multiply_adds(model: keras.Model) -> int:
-    """Multiply-adds of one forward pass of one image through ``model`` (see :func:`layer_table`).
+    """Multiply-adds of one forward pass of one image through ``model`` (see
+    :func:`cnn_course.models.layer_table`).
 
     Examples
     --------

@@ -15,7 +15,7 @@ Runs on any Keras 3 backend (TensorFlow, JAX, PyTorch), on CPU or GPU. What it d
   so far) in ``--checkpoint-dir``; run the same command again after an interruption and it
   resumes after the last finished epoch (``--fresh`` starts over);
 - at the end, the test accuracy, the weights (``--weights``, stored as float16 by default)
-  and the history as JSON (``--history``; see :mod:`cnn_course.train.common`), with the
+  and the history as JSON (``--history``; see :mod:`cnn_course.shipped`), with the
   measured seconds per epoch and the machine.
 
 Several devices (``--strategy``):
@@ -56,6 +56,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from cnn_course.data.subsets import balanced_subset
 
 MODELS = ("cifar", "literal")
 OPTIMIZERS = ("sgd", "adam")
@@ -228,34 +230,6 @@ def make_strategy(name: str) -> Any:
 # --------------------------------------------------------------------------------------
 # Data
 # --------------------------------------------------------------------------------------
-
-
-def balanced_subset(labels: Any, n: int, seed: int = 0) -> np.ndarray:
-    """Indices of ``n`` examples with the classes as balanced as possible, in a random order.
-
-    The course's CIFAR-10 copies can be sorted by class (image folders are read class by
-    class), so "the first N images" may all be aeroplanes: take subsets with this.
-
-    Examples
-    --------
-    >>> y = np.repeat(np.arange(10), 50)          # sorted by class
-    >>> idx = balanced_subset(y, 100)
-    >>> np.bincount(y[idx]).tolist()
-    [10, 10, 10, 10, 10, 10, 10, 10, 10, 10]
-    """
-    labels = np.asarray(labels).reshape(-1)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= len(labels):
-        raise ValueError(f"n must be an int between 1 and {len(labels)}, got {n!r}")
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(labels))
-    # rank of each example within its class (in the random order), then take the lowest ranks
-    classes, inverse = np.unique(labels[order], return_inverse=True)
-    rank = np.empty(len(order), dtype=np.int64)
-    for c in range(len(classes)):
-        members = np.flatnonzero(inverse == c)
-        rank[members] = np.arange(len(members))
-    chosen = order[np.lexsort((np.arange(len(order)), rank))[:n]]
-    return rng.permutation(chosen)
 
 
 def load_data(args: argparse.Namespace) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], str]:
@@ -474,7 +448,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import keras
 
-    from cnn_course.train.common import machine_description, save_history, set_seed, weights_dir
+    from cnn_course.seeding import set_seed
+    from cnn_course.shipped import machine_description, save_history, weights_dir
 
     set_seed(args.seed)
     gpu = gpu_present()

@@ -165,7 +165,7 @@ def train(
     import keras
 
     from cnn_course.models.lenet import build_lenet5, prepare_images
-    from cnn_course.train.common import set_seed
+    from cnn_course.seeding import set_seed
 
     if variant not in RECIPES:
         raise ValueError(f"variant must be one of {', '.join(RECIPES)}, got {variant!r}")
@@ -235,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from pathlib import Path
 
-    from cnn_course.train.common import machine_description, save_history, weights_dir
+    from cnn_course.shipped import machine_description, save_history, weights_dir
 
     model, history, meta = train(
         args.variant, recipe, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, verbose=args.verbose

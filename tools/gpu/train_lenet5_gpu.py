@@ -13,7 +13,7 @@ import numpy as np
 os.environ.setdefault("KERAS_BACKEND", "torch")
 sys.path.insert(0, os.getcwd())
 from cnn_course.train.lenet5 import train
-from cnn_course.train.common import save_history, machine_description
+from cnn_course.shipped import save_history, machine_description
 out = os.environ["OUT"]
 d = np.load("tools/gpu/mnist.npz")
 data = ((d["x_train"], d["y_train"]), (d["x_test"], d["y_test"]))
