@@ -23,8 +23,11 @@ Examples
 ('airplane', 'automobile', 'bird')
 """
 
+
 from __future__ import annotations
 
-from cnn_course.alexnet.lab import Cifar10, DemoRun, class_names, find_cifar10, spatial_trace, train_demo
+from cnn_course.alexnet import lab
+from cnn_course.alexnet.lab import *  # noqa: F403
 
-__all__ = ["Cifar10", "DemoRun", "class_names", "find_cifar10", "spatial_trace", "train_demo"]
+# The public names of the science modules (each module's own __all__), nothing else.
+__all__ = [*lab.__all__]

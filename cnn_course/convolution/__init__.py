@@ -31,54 +31,14 @@ array([[195. , 241. ],
        [142.5, 222. ]])
 """
 
+
 from __future__ import annotations
 
-from cnn_course.convolution.indices import (
-    array_index,
-    cartesian_coordinates,
-    cartesian_value,
-    cartesian_value_or_none,
-    evaluate,
-    index_terms,
-    is_inside,
-    worked_example,
-)
-from cnn_course.convolution.learning import KernelFit, apply, fit_kernel
-from cnn_course.convolution.ops import (
-    conv2d_layer,
-    conv2d_layer_loops,
-    convolve2d,
-    convolve2d_loops,
-    cross_correlate2d,
-    cross_correlate2d_loops,
-    output_shape,
-    output_size,
-    same_padding,
-)
-from cnn_course.convolution.window import Term, WindowState, window_state
+from cnn_course.convolution import indices, learning, ops, window
+from cnn_course.convolution.indices import *  # noqa: F403
+from cnn_course.convolution.learning import *  # noqa: F403
+from cnn_course.convolution.ops import *  # noqa: F403
+from cnn_course.convolution.window import *  # noqa: F403
 
-__all__ = [
-    "KernelFit",
-    "Term",
-    "WindowState",
-    "apply",
-    "array_index",
-    "cartesian_coordinates",
-    "cartesian_value",
-    "cartesian_value_or_none",
-    "conv2d_layer",
-    "conv2d_layer_loops",
-    "convolve2d",
-    "convolve2d_loops",
-    "cross_correlate2d",
-    "cross_correlate2d_loops",
-    "evaluate",
-    "fit_kernel",
-    "index_terms",
-    "is_inside",
-    "output_shape",
-    "output_size",
-    "same_padding",
-    "window_state",
-    "worked_example",
-]
+# The public names of the science modules (each module's own __all__), nothing else.
+__all__ = [*indices.__all__, *learning.__all__, *ops.__all__, *window.__all__]

@@ -30,7 +30,6 @@ from typing import Any
 
 import altair as alt
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from cnn_course._validation import as_finite_array, as_int, as_pair, check_choice

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from cnn_course.exercises import Feedback, function_check, number_check, verdict
+from cnn_course.exercises import Feedback, function_check, number_check
 from cnn_course.vision import (
     ComplexCell,
     SimpleCell,

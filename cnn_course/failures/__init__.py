@@ -17,27 +17,14 @@ which recomputes the study). Importing this package does not import TensorFlow o
 the attacks import them when they run.
 """
 
-from cnn_course.failures.attacks import METHODS, OUTPUTS, attack, check_eps, fgsm, fgsm_linear, pgd
-from cnn_course.failures.evaluation import logit_path, predict, success_rates
-from cnn_course.failures.foveation import blur_sigma, centre_of_mass, eccentricity, fixation_accuracy, foveate
-from cnn_course.failures.study import load_study, success_study
 
-__all__ = [
-    "METHODS",
-    "OUTPUTS",
-    "attack",
-    "blur_sigma",
-    "centre_of_mass",
-    "check_eps",
-    "eccentricity",
-    "fgsm",
-    "fgsm_linear",
-    "fixation_accuracy",
-    "foveate",
-    "load_study",
-    "logit_path",
-    "pgd",
-    "predict",
-    "success_rates",
-    "success_study",
-]
+from __future__ import annotations
+
+from cnn_course.failures import attacks, evaluation, foveation, study
+from cnn_course.failures.attacks import *  # noqa: F403
+from cnn_course.failures.evaluation import *  # noqa: F403
+from cnn_course.failures.foveation import *  # noqa: F403
+from cnn_course.failures.study import *  # noqa: F403
+
+# The public names of the science modules (each module's own __all__), nothing else.
+__all__ = [*attacks.__all__, *evaluation.__all__, *foveation.__all__, *study.__all__]

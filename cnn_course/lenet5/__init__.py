@@ -29,33 +29,12 @@ Examples
 True
 """
 
+
 from __future__ import annotations
 
-from cnn_course.lenet5.inside import (
-    PAPER_TOTAL,
-    capacity_study,
-    feature_maps,
-    gabor_match,
-    history_frame,
-    misclassified,
-    paper_parameter_count,
-    shared_and_unshared_gradients,
-)
+from cnn_course.lenet5 import inside, paper
+from cnn_course.lenet5.inside import *  # noqa: F403
+from cnn_course.lenet5.paper import *  # noqa: F403
 
-from cnn_course.lenet5.paper import C3_TABLE, as_connection_table, c3_connections, digit_bitmaps, prepare_images
-
-__all__ = [
-    "C3_TABLE",
-    "as_connection_table",
-    "c3_connections",
-    "digit_bitmaps",
-    "prepare_images",
-    "PAPER_TOTAL",
-    "capacity_study",
-    "feature_maps",
-    "gabor_match",
-    "history_frame",
-    "misclassified",
-    "paper_parameter_count",
-    "shared_and_unshared_gradients",
-]
+# The public names of the science modules (each module's own __all__), nothing else.
+__all__ = [*inside.__all__, *paper.__all__]

@@ -28,29 +28,15 @@ Not imported here: the kernel-free Altair charts (:mod:`cnn_course.neocognitron.
 and the ipywidgets explorer (:mod:`cnn_course.neocognitron.explorers`).
 """
 
-from cnn_course.neocognitron.baseline import PixelTemplateMatcher
-from cnn_course.neocognitron.layers import POOL_MODES, c_layer, s_cell_response, s_layer, s_layer_loops
-from cnn_course.neocognitron.learning import competitive_learning, competitive_step, sample_patches
-from cnn_course.neocognitron.model import DEFAULT_STAGES, READOUTS, Neocognitron, Stage
-from cnn_course.neocognitron.robustness import DIRECTIONS, add_noise, deform_images, shift_accuracy, shift_images
 
-__all__ = [
-    "DEFAULT_STAGES",
-    "DIRECTIONS",
-    "POOL_MODES",
-    "READOUTS",
-    "Neocognitron",
-    "PixelTemplateMatcher",
-    "Stage",
-    "add_noise",
-    "c_layer",
-    "competitive_learning",
-    "competitive_step",
-    "deform_images",
-    "sample_patches",
-    "s_cell_response",
-    "s_layer",
-    "s_layer_loops",
-    "shift_accuracy",
-    "shift_images",
-]
+from __future__ import annotations
+
+from cnn_course.neocognitron import baseline, layers, learning, model, robustness
+from cnn_course.neocognitron.baseline import *  # noqa: F403
+from cnn_course.neocognitron.layers import *  # noqa: F403
+from cnn_course.neocognitron.learning import *  # noqa: F403
+from cnn_course.neocognitron.model import *  # noqa: F403
+from cnn_course.neocognitron.robustness import *  # noqa: F403
+
+# The public names of the science modules (each module's own __all__), nothing else.
+__all__ = [*baseline.__all__, *layers.__all__, *learning.__all__, *model.__all__, *robustness.__all__]

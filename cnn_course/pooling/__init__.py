@@ -17,28 +17,11 @@ Examples
 array([[241.]])
 """
 
+
 from __future__ import annotations
 
-from cnn_course.pooling.ops import (
-    avg_pool2d,
-    avg_pool2d_loops,
-    l2_pool2d,
-    l2_pool2d_loops,
-    lenet_subsample,
-    max_pool2d,
-    max_pool2d_loops,
-    pool2d_loops,
-    pool_output_size,
-)
+from cnn_course.pooling import ops
+from cnn_course.pooling.ops import *  # noqa: F403
 
-__all__ = [
-    "avg_pool2d",
-    "avg_pool2d_loops",
-    "l2_pool2d",
-    "l2_pool2d_loops",
-    "lenet_subsample",
-    "max_pool2d",
-    "max_pool2d_loops",
-    "pool2d_loops",
-    "pool_output_size",
-]
+# The public names of the science modules (each module's own __all__), nothing else.
+__all__ = [*ops.__all__]

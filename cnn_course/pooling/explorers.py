@@ -75,7 +75,7 @@ def pixelate(image: ArrayLike, size: int, mode: str = "max") -> NDArray[np.float
     return pool(image, size)
 
 
-def _png(array: NDArray[np.float64], scale: int, covered: tuple[int, int] | None = None) -> bytes:
+def _pixelation_png(array: NDArray[np.float64], scale: int, covered: tuple[int, int] | None = None) -> bytes:
     """PNG of grey levels ``array`` (0..255), each cell ``scale`` pixels; cells beyond
     ``covered`` (rows, cols) are tinted to show they were dropped."""
     if covered is None:
@@ -185,7 +185,7 @@ class PixelationExplorer(Explorer):
         image = self._custom_image if name == _YOUR_IMAGE else images.load_image(name, self._image_size)
         self._image = image
         self._scale = max(1, self._display_px // max(image.shape))
-        self.original.value = _png(image, self._scale)
+        self.original.value = _pixelation_png(image, self._scale)
         with quiet(self):
             self.size_slider.max = max(1, min(16, min(image.shape)))
         self._loaded = key
@@ -200,7 +200,7 @@ class PixelationExplorer(Explorer):
         rows, cols = blocks.shape
         shown[:rows, :cols] = blocks
         dropped = (rows, cols) != self._image.shape
-        self.pooled.value = _png(shown, self._scale, (rows, cols) if dropped else None)
+        self.pooled.value = _pixelation_png(shown, self._scale, (rows, cols) if dropped else None)
         h, w = self._image.shape
         note = (
             f" The last {h - rows} row(s) and {w - cols} column(s) do not fill a window: pooling drops them "

@@ -48,21 +48,8 @@ Units and conventions, throughout
 
 The models
 ----------
-* :class:`SimpleCell`: a linear receptive field, a Gabor function (:func:`gabor`: a
-  Gaussian envelope times a sinusoidal carrier, with ON and OFF subregions), followed by
-  half-wave rectification: ``rate = max_rate * max(0, drive)``, where the ``drive`` is the
-  dot product of the receptive field with the image, divided by the dot product that the
-  optimal grating gives.
-* :class:`ComplexCell` with ``model="energy"`` (the energy model of Adelson and Bergen): two
-  simple-cell receptive fields in quadrature (phases 0 and 90 degrees, same place), their
-  drives squared and summed. ``output="amplitude"`` (default) returns the square root,
-  ``max_rate * sqrt(d0**2 + d90**2)``, which grows linearly with contrast like a simple
-  cell; ``output="energy"`` returns ``max_rate * (d0**2 + d90**2)`` (no square root, a
-  sharper tuning). Either way a full-contrast optimal grating gives ``max_rate``
-  whatever its phase.
-* :class:`ComplexCell` with ``model="max"``: the largest rate of ``n_subunits`` simple
-  cells that differ only in position, shifted along the normal by ``spacing`` pixels
-  (default 17 subunits, 1 pixel apart): a max pooling over a row of a feature map.
+The model cells (a simple cell, the energy and max models of a complex cell) and their
+conventions are described in :mod:`cnn_course.vision.cells`.
 
 Measurements: :func:`orientation_tuning`, :func:`preferred_orientation`,
 :func:`tuning_bandwidth` (half-width at half-height), :func:`modulation_ratio` (F1/F0 to a
@@ -76,54 +63,15 @@ Examples
 (1.57, 0.0)
 """
 
+
 from __future__ import annotations
 
-from cnn_course.vision.cells import MAX_RATE, Cell, ComplexCell, SimpleCell, gabor, standard_cells
-from cnn_course.vision.experiment import SweepExperiment, bar_sweep_experiment
-from cnn_course.vision.measurements import (
-    TuningCurve,
-    half_max_width,
-    modulation_ratio,
-    orientation_tuning,
-    position_response,
-    preferred_orientation,
-    response_harmonics,
-    tuning_bandwidth,
-)
-from cnn_course.vision.spikes import poisson_spikes
-from cnn_course.vision.stimuli import (
-    DEFAULT_SIZE,
-    DEFAULT_SPATIAL_FREQUENCY,
-    bar,
-    coordinates,
-    drifting_grating,
-    grating,
-    sweeping_bar,
-)
+from cnn_course.vision import cells, experiment, measurements, spikes, stimuli
+from cnn_course.vision.cells import *  # noqa: F403
+from cnn_course.vision.experiment import *  # noqa: F403
+from cnn_course.vision.measurements import *  # noqa: F403
+from cnn_course.vision.spikes import *  # noqa: F403
+from cnn_course.vision.stimuli import *  # noqa: F403
 
-__all__ = [
-    "Cell",
-    "ComplexCell",
-    "DEFAULT_SIZE",
-    "DEFAULT_SPATIAL_FREQUENCY",
-    "MAX_RATE",
-    "SimpleCell",
-    "SweepExperiment",
-    "TuningCurve",
-    "bar",
-    "bar_sweep_experiment",
-    "coordinates",
-    "drifting_grating",
-    "gabor",
-    "grating",
-    "half_max_width",
-    "modulation_ratio",
-    "orientation_tuning",
-    "poisson_spikes",
-    "position_response",
-    "preferred_orientation",
-    "response_harmonics",
-    "standard_cells",
-    "sweeping_bar",
-    "tuning_bandwidth",
-]
+# The public names of the science modules (each module's own __all__), nothing else.
+__all__ = [*cells.__all__, *experiment.__all__, *measurements.__all__, *spikes.__all__, *stimuli.__all__]

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import math
-import re
 
 import numpy as np
 import pytest
-from course_resources import require
+from chart_testing import chart_params, drawn_texts
 
 from cnn_course.convolution import charts
 from cnn_course.convolution import convolve2d, cross_correlate2d, window_state
@@ -27,10 +26,6 @@ def _json(chart) -> str:
     return json.dumps(chart.to_dict())
 
 
-def _params(spec: dict) -> dict[str, dict]:
-    return {p["name"]: p for p in spec["params"]}
-
-
 def _keys_named(node, key: str) -> list:
     """Every value stored under ``key`` anywhere in a nested dict/list."""
     if isinstance(node, dict):
@@ -38,18 +33,6 @@ def _keys_named(node, key: str) -> list:
     if isinstance(node, list):
         return [x for v in node for x in _keys_named(v, key)]
     return []
-
-
-def _texts(spec: dict, **values) -> list[str]:
-    """The text marks the page would draw with the parameters set to ``values``."""
-    vlc = require("vl_convert")
-    spec = json.loads(json.dumps(spec))
-    for param in spec["params"]:
-        if param["name"] in values:
-            param["value"] = values[param["name"]]
-    svg = vlc.vegalite_to_svg(spec)
-    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
-    return [t.replace("&amp;", "&").replace("\u2212", "-") for t in texts]
 
 
 # ---------------------------------------------------------------------------------------
@@ -62,7 +45,7 @@ def test_sliding_window_chart_has_a_step_slider_and_a_kernel_menu() -> None:
     assert image.shape == (10, 10)
     spec = charts.sliding_window_chart(image).to_dict()  # validates against the Vega-Lite 6 schema
     assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
-    params = _params(spec)
+    params = chart_params(spec)
     assert set(params) == {"step", "kernel"}
     assert params["step"]["bind"] == {"input": "range", "min": 0, "max": 63, "step": 1, "name": "window position (step) "}
     assert params["kernel"]["bind"]["input"] == "select"
@@ -123,7 +106,7 @@ def test_the_page_shows_the_products_and_their_sum() -> None:
     for kernel_index, step in [(0, 7), (3, 12), (4, 0)]:
         name = charts.DEFAULT_KERNELS[kernel_index]
         state = window_state(image, KERNELS[name], step=step, stride=2, padding=1, operation="convolution")
-        texts = _texts(spec, step=step, kernel=kernel_index)
+        texts = drawn_texts(spec, step=step, kernel=kernel_index)
         assert f"output[{state.cell[0]}, {state.cell[1]}] =" in texts
         assert f"= {format_number(state.total)}" in texts
         products = [t.rstrip(" +") for t in texts if " × " in t and "weight" not in t]

@@ -4,13 +4,12 @@ saving, inputs, the shift-robustness result on real MNIST, the explorer, charts 
 from __future__ import annotations
 
 import json
-import re
 
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 import pytest
-from course_resources import require
+from chart_testing import drawn_texts
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -462,16 +461,6 @@ def test_render_and_tiles(tiny) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-def _texts(spec: dict, **values) -> list[str]:
-    vlc = require("vl_convert")
-    spec = json.loads(json.dumps(spec))
-    for param in spec.get("params", []):
-        if param["name"] in values:
-            param["value"] = values[param["name"]]
-    svg = vlc.vegalite_to_svg(spec)
-    return [t.replace("&amp;", "&") for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
-
-
 def test_shift_curve_chart(tiny) -> None:
     model, matcher, images, labels = tiny
     table = shift_accuracy({"Neocognitron": model, "pixel template matcher": matcher}, images, labels, [0, 1, 2])
@@ -509,7 +498,7 @@ def test_responses_chart_data_and_params(tiny) -> None:
     summary = next(r for r in data["summary"] if (r["s"], r["n"]) == (4, 1))
     moved = add_noise(shift_images(images[1], 4, 0), 50)
     assert summary["neo"] == model.predict(moved)[0] and summary["pix"] == matcher.predict(moved)[0]
-    texts = _texts(spec, shift=4, noise=1)
+    texts = drawn_texts(spec, shift=4, noise=1)
     assert any(t.startswith(f"Neocognitron: {summary['neo']}") for t in texts), texts
     assert any(t.startswith("shift 4 px, noise 50 grey levels. Change from the untouched digit: input")
                for t in texts), texts

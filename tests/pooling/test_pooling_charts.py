@@ -7,11 +7,10 @@ vl-convert's bundled Vega, at a chosen parameter value, and reads the text the p
 from __future__ import annotations
 
 import json
-import re
 
 import numpy as np
 import pytest
-from course_resources import require
+from chart_testing import chart_params, drawn_texts
 
 from cnn_course.images import sample_image
 from cnn_course.pooling import avg_pool2d, max_pool2d
@@ -24,33 +23,17 @@ def _json(chart) -> str:
     return json.dumps(chart.to_dict())
 
 
-def _params(spec: dict) -> dict[str, dict]:
-    return {p["name"]: p for p in spec["params"]}
-
-
-def _texts(spec: dict, **values) -> list[str]:
-    """The text marks the page would draw with the parameters set to ``values``."""
-    vlc = require("vl_convert")
-    spec = json.loads(json.dumps(spec))
-    for param in spec["params"]:
-        if param["name"] in values:
-            param["value"] = values[param["name"]]
-    svg = vlc.vegalite_to_svg(spec)
-    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
-    return [t.replace("&amp;", "&").replace("\u2212", "-") for t in texts]
-
-
 def test_pixelation_chart() -> None:
     image = charts.default_pixelation_image()
     assert image.shape == (48, 48)
     chart = charts.pixelation_chart(image)
     spec = chart.to_dict()
-    params = _params(spec)
+    params = chart_params(spec)
     assert set(params) == {"size"}
     assert params["size"]["bind"]["input"] == "range"
     assert (params["size"]["bind"]["min"], params["size"]["bind"]["max"]) == (1, 8)
     assert len(_json(chart)) < BUDGET
-    texts = _texts(spec, size=4)
+    texts = drawn_texts(spec, size=4)
     assert "max pooling, 4×4 windows: 48×48 → 12×12" in texts
 
 

@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 import pytest
-from course_resources import require
+from chart_testing import chart_params, drawn_texts
 
 from cnn_course import vision
 from cnn_course.convolution import cross_correlate2d
@@ -337,25 +337,11 @@ def test_explorer_update_and_observers() -> None:
 # ---------------------------------------------------------------------------------------
 
 
-def _params(spec: dict) -> dict[str, dict]:
-    return {p["name"]: p for p in spec["params"]}
-
-
-def _texts(spec: dict, **values) -> list[str]:
-    vlc = require("vl_convert")
-    spec = json.loads(json.dumps(spec))
-    for param in spec.get("params", []):
-        if param["name"] in values:
-            param["value"] = values[param["name"]]
-    svg = vlc.vegalite_to_svg(spec)
-    return [t.replace("&amp;", "&").replace("\u2212", "-") for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
-
-
 def test_cell_explorer_chart_spec() -> None:
     chart = vision_charts.cell_explorer_chart()
     spec = chart.to_dict()  # validates against the Vega-Lite schema
     assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
-    params = _params(spec)
+    params = chart_params(spec)
     assert set(params) == {"orientation", "position", "phase"}
     assert {k: (p["bind"]["input"], p["bind"]["min"], p["bind"]["max"], p["value"]) for k, p in params.items()} == {
         "orientation": ("range", 0, 170, 90),
@@ -370,7 +356,7 @@ def test_the_page_shows_the_models_rates() -> None:
     cells = standard_cells(size=24)  # small images: a quick rendering
     spec = vision_charts.cell_explorer_chart(cells).to_dict()
     for orientation, position, phase in [(90, 0, 0), (80, 5, 90), (40, -3, 210)]:
-        texts = _texts(spec, orientation=orientation, position=position, phase=phase)
+        texts = drawn_texts(spec, orientation=orientation, position=position, phase=phase)
         shown = [t for t in texts if re.fullmatch(r"\d+\.\d", t)]
         expected = [cell.respond(bar(24, orientation, position, 4)) for cell in cells.values()]
         expected += [cell.respond(grating(24, orientation, F, np.deg2rad(phase))) for cell in cells.values()]
@@ -390,7 +376,7 @@ def test_the_page_draws_the_stimuli_the_models_see(kind: str) -> None:
         chart = chart.transform_calculate(**{name: expr})
     chart = chart.transform_calculate(t="format(datum.v, '.4f')").mark_text().encode(
         x=alt.X("i:O", axis=None), text="t:N").add_params(*params)
-    shown = [float(t) for t in _texts(chart.to_dict())]
+    shown = [float(t) for t in drawn_texts(chart.to_dict())]
     expected = bar(size, 30, 1.5, 3.0, None, 0.5) if kind == "bar" else grating(size, 30, 0.2, np.pi / 3, 0.5)
     np.testing.assert_allclose(shown, expected.ravel(), atol=1e-4)
 
