@@ -1,12 +1,16 @@
 """Write (or check) the Colab setup cell at the top of every chapter.
 
 Colab opens a chapter straight from the repository, with none of the course installed.
-Each chapter therefore starts with a small cell that, in Colab only, clones the course
-at the configured branch, installs ``requirements.txt`` without its TensorFlow/Keras
-lines (Colab's own GPU TensorFlow is kept), installs the ``cnn_course`` package and
-fetches MNIST.  Anywhere else (JupyterLab, Binder, the book build, the tests) it does
-nothing.  The repository address comes from ``repository: url`` in ``_config.yml``, the
-one setting that also drives the launch buttons.
+Each chapter therefore starts with a short cell that, in Colab only, installs the course's
+package with ``%pip install --no-deps`` (every package it needs is already in Colab's
+runtime, and none of those is replaced) and calls :func:`cnn_course.colab.setup` (charts
+from a CDN, MNIST from Keras's download).  Anywhere else (JupyterLab, Binder, the book
+build, the tests) it does nothing.  The cell is hidden in the HTML book.
+
+The package is installed from ``git+<repository url>@<branch>``, taken from
+``repository:`` in ``_config.yml`` (the setting that also drives the launch buttons); the
+environment variable ``CNN_COURSE_SOURCE`` overrides it (a fork, a copy uploaded to Colab,
+the tests' simulated Colab).  With neither set, the cell says what to do instead.
 
     python tools/setup_cell.py          # write the cell into every chapter
     python tools/setup_cell.py --check  # exit 1 if a chapter's cell is missing or stale
@@ -15,6 +19,7 @@ one setting that also drives the launch buttons.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -23,44 +28,26 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "cnn_course_setup"
+SOURCE_VARIABLE = "CNN_COURSE_SOURCE"
 
-TEMPLATE = '''\
-# Setup for Google Colab: installs the course and its data there; does nothing elsewhere.
-# (Written by tools/setup_cell.py from the repository set in _config.yml.)
-import os, subprocess, sys
+#: What the cell prints on Colab when it knows no address to install the course from.
+NO_SOURCE_LINES = (
+    "This copy of the course does not say where it is published. Put the course's",
+    "folder in Colab and run `%env CNN_COURSE_SOURCE=/content/cnn-course` (its path, or",
+    "git+https://... for the course's repository), then run this cell again.",
+)
 
-COURSE_REPOSITORY = {url!r}
-COURSE_BRANCH = {branch!r}
-
-
-def setup_colab():
-    if "google.colab" not in sys.modules:
-        return "not on Colab: nothing to install"
-    if not COURSE_REPOSITORY:
-        raise RuntimeError(
-            "This copy of the course does not know its repository address: set "
-            "`repository: url` in _config.yml and run `python tools/setup_cell.py`."
-        )
-    home = os.environ.get("CNN_COURSE_COLAB_DIR", "/content/cnn-course")
-    if not os.path.isdir(home):
-        subprocess.run(["git", "clone", "--depth", "1", "--branch", COURSE_BRANCH,
-                        COURSE_REPOSITORY, home], check=True)
-    # Keep Colab's own (GPU) TensorFlow and Keras: drop those pins.
-    with open(os.path.join(home, "requirements.txt")) as f:
-        keep = [line for line in f if not line.lstrip().lower().startswith(("tensorflow", "keras"))]
-    requirements = os.path.join(home, "requirements-colab.txt")
-    with open(requirements, "w") as f:
-        f.writelines(keep)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", requirements], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e", home], check=True)
-    subprocess.run([sys.executable, "-m", "cnn_course.data", "fetch", "mnist"], check=True)
-    if home not in sys.path:
-        sys.path.insert(0, home)
-    return "installed: if NumPy was already imported, restart the session (Runtime > Restart session)"
-
-
-print(setup_colab())
-'''
+TEMPLATE = """\
+# Google Colab only: install the course (Colab's own packages stay as they are).
+import os, sys
+if "google.colab" in sys.modules:
+    COURSE = os.environ.get({variable}) or {source}
+    if COURSE:
+        %pip install --quiet --no-deps {{COURSE}}
+        import cnn_course.colab; print(cnn_course.colab.setup())
+    else:
+        print({message})
+"""
 
 
 def repository() -> tuple[str, str]:
@@ -70,9 +57,24 @@ def repository() -> tuple[str, str]:
     return str(repo.get("url") or ""), str(repo.get("branch") or "main")
 
 
+def pip_source(url: str, branch: str) -> str:
+    """What ``pip install`` takes for the course at ``url`` and ``branch`` ("" if no url).
+
+    Examples
+    --------
+    >>> pip_source("https://github.com/example/cnn-course", "main")
+    'git+https://github.com/example/cnn-course@main'
+    >>> pip_source("", "main")
+    ''
+    """
+    if not url:
+        return ""
+    return f"git+{url.rstrip('/')}@{branch}" if branch else f"git+{url.rstrip('/')}"
+
+
 def cell_source(url: str, branch: str) -> str:
     """The setup cell's code for the given repository address and branch."""
-    return TEMPLATE.format(url=url, branch=branch)
+    return TEMPLATE.format(variable=json.dumps(SOURCE_VARIABLE), source=json.dumps(pip_source(url, branch)), message=",\n              ".join(json.dumps(line) for line in NO_SOURCE_LINES))
 
 
 def setup_cell(url: str, branch: str) -> nbformat.NotebookNode:
