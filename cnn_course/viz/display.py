@@ -8,8 +8,8 @@ each chart carries what it needs:
 
 * if ``vl-convert-python`` is installed, Altair's ``html`` renderer with the ``inline``
   template embeds the JavaScript in the output: works offline, ~1 MB per chart;
-* otherwise Altair's ``html`` renderer loads the JavaScript from a CDN (needs internet,
-  which Colab and Binder have).
+* otherwise, and always on Google Colab, Altair's ``html`` renderer loads the JavaScript
+  from a CDN (needs internet, which Colab and Binder have).
 
 The book build sets the environment variable ``CNN_COURSE_BOOK=1`` (see the Makefile);
 :func:`setup` reads it.  Every chapter calls :func:`setup` once in its first cell.
@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from typing import Any, Literal
 
 import altair as alt
@@ -107,6 +108,8 @@ def chosen_mode(mode: Mode = "auto") -> Literal["book", "inline", "cdn"]:
         return mode
     if os.environ.get(BOOK_ENV_VAR, "") not in ("", "0"):
         return "book"
+    if "google.colab" in sys.modules:  # online, and 1 MB of JavaScript per chart is heavy there
+        return "cdn"
     return "inline" if _has_vl_convert() else "cdn"
 
 
@@ -117,8 +120,8 @@ def setup(mode: Mode = "auto") -> None:
     ----------
     mode : {"auto", "book", "inline", "cdn"}
         ``"auto"`` (default) picks ``"book"`` when the environment variable
-        ``CNN_COURSE_BOOK`` is set (the book build), else ``"inline"`` when
-        ``vl-convert-python`` is installed, else ``"cdn"``.
+        ``CNN_COURSE_BOOK`` is set (the book build), ``"cdn"`` on Google Colab, else
+        ``"inline"`` when ``vl-convert-python`` is installed, else ``"cdn"``.
 
     Examples
     --------

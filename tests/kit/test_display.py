@@ -31,6 +31,16 @@ def test_auto_mode(monkeypatch: pytest.MonkeyPatch, env: str, has_vl_convert: bo
     assert display.chosen_mode() == expected
 
 
+def test_auto_mode_on_colab_loads_from_the_cdn(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    monkeypatch.delenv(display.BOOK_ENV_VAR, raising=False)
+    monkeypatch.setattr(display, "_has_vl_convert", lambda: True)
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    assert display.chosen_mode() == "cdn"
+
+
 def test_bad_mode() -> None:
     with pytest.raises(ValueError, match="mode"):
         display.setup("pdf")  # type: ignore[arg-type]
