@@ -24,7 +24,8 @@ images and kernels), :mod:`cnn_course.data` (MNIST and CIFAR-10 loaders) and
 
 The Keras side: :mod:`cnn_course.models` (the networks) and :mod:`cnn_course.train` (the
 training commands).  On top: :mod:`cnn_course.exercises`, :mod:`cnn_course.student` (the
-student edition) and :mod:`cnn_course.cli` (the ``cnn-course`` command).
+student edition), :mod:`cnn_course.colab` (the chapters' setup on Google Colab) and
+:mod:`cnn_course.cli` (the ``cnn-course`` command).
 
 The layer rules (what may import what) are in CONTRIBUTING.md and checked by
 ``tests/test_layers.py``.

@@ -77,7 +77,7 @@ def kind(module: str) -> str:
         return first
     if first in SHARED_MODULES:
         return "shared"
-    return "top"  # cli, student, __main__
+    return "top"  # cli, student, colab, __main__
 
 
 def _is(target: str, prefix: str) -> bool:
@@ -146,7 +146,7 @@ def test_every_chapter_has_its_package_and_nothing_else_sits_beside_them() -> No
     packages = sorted(p.parent.name for p in PACKAGE.glob("*/__init__.py"))
     assert sorted(packages) == sorted([*CHAPTERS, *NOT_CHAPTERS]), packages
     modules = sorted(p.stem for p in PACKAGE.glob("*.py"))
-    assert set(modules) <= {*SHARED_MODULES, "__init__", "__main__", "cli", "student"}, modules
+    assert set(modules) <= {*SHARED_MODULES, "__init__", "__main__", "cli", "student", "colab"}, modules
 
 
 def test_every_chapter_has_its_exercises_module() -> None:
