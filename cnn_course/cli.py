@@ -30,7 +30,7 @@ class Command(NamedTuple):
 COMMANDS: dict[str, Command] = {
     "data": Command("cnn_course.data._cli", "fetch the datasets (MNIST, CIFAR-10) into the cache, or list it"),
     "train": Command("cnn_course.train.__main__", "train a model (lenet5, alexnet); saves its weights and history"),
-    "student": Command("cnn_course.student", "write the student edition of the chapters (solutions removed)"),
+    "student": Command("cnn_course.student", "write the student edition of the chapters (solutions replaced by nbgrader's stubs)"),
     "adversarial": Command("cnn_course.failures.cli", "rerun the FGSM/PGD study against the shipped LeNet-5"),
     "activation-study": Command("cnn_course.nonlinearities.study", "rerun the study of sigmoid, tanh and ReLU training speed"),
     "neocognitron": Command("cnn_course.neocognitron.cli", "train the Neocognitron on MNIST and save it"),

@@ -9,8 +9,8 @@ source of truth (edit it in JupyterLab afterwards if you prefer).
 * :func:`hidden` - a cell that asserts the numbers the prose states; tagged ``remove-cell``
   so it runs in the tests and the build but does not show in the book;
 * :func:`exercise` - an exercise: the statement (sphinx-exercise), then a folded solution
-  whose code cell is marked the nbgrader way and ends with a call to a check from
-  ``cnn_course.exercises``.
+  whose cells are marked the nbgrader way (:func:`write` marks them all) and whose code
+  ends with a call to a check from ``cnn_course.exercises``.
 """
 
 import textwrap
@@ -49,5 +49,10 @@ def write(cells, path):
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
         "language_info": {"name": "python", "pygments_lexer": "ipython3"},
     }
+    # Every cell of a solution gate (a written answer too) gets its nbgrader marks, so that
+    # nbgrader and `make student` hand out the same notebook and no answer leaks.
+    from cnn_course.student import mark_notebook
+
+    mark_notebook(nb)
     nbformat.validate(nb)
     nbformat.write(nb, path)
