@@ -11,7 +11,7 @@ INSTALLED := $(VENV)/.installed
 ASSETS := book_assets/vendor/.complete
 BUILD_FLAGS ?= -W -n --keep-going
 
-.PHONY: book test check venv assets data browser student bench clean lab
+.PHONY: book test check venv assets data browser student bench clean lab binder-check colab-check
 
 venv: $(INSTALLED)
 
@@ -64,6 +64,16 @@ browser:
 
 student: venv
 	$(BIN)/python -m cnn_course.student chapters student
+
+# Every chapter as Binder runs it (binder/requirements.txt, one CPU): times and peak memory
+# into data/one_core_runtimes.json, which the running-times page shows (about 10 minutes).
+binder-check: venv data
+	$(BIN)/python tools/binder_check.py --venv _build/binder-venv --out data/one_core_runtimes.json
+
+# Every chapter on Colab's runtime (Python 3.13, Colab's published versions), installed by
+# the chapters' own setup cell; fails if that changed any of Colab's packages.
+colab-check: venv data
+	$(BIN)/python tools/colab_check.py
 
 bench: venv
 	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done

@@ -1,5 +1,5 @@
-"""The course's own files in the repository's ``data/`` folder: shipped weights and training
-histories (no Keras needed to find or read them).
+"""The course's own files in the repository's ``data/`` folder: shipped weights, training
+histories and the chapters' measured running times (no Keras needed to find or read them).
 
 An installed wheel carries that folder as ``cnn_course/_shipped/`` (see :func:`weights_dir`;
 override with the environment variable ``CNN_COURSE_WEIGHTS``). A history file is JSON::
@@ -8,7 +8,9 @@ override with the environment variable ``CNN_COURSE_WEIGHTS``). A history file i
      "meta": {"seed": 0, "seconds": 61.2, "machine": "...", "command": "..."}}
 
 The training commands (:mod:`cnn_course.train`) write these files; the models
-(:mod:`cnn_course.models`) and the chapters read them.
+(:mod:`cnn_course.models`) and the chapters read them.  ``one_core_runtimes.json`` is the
+report of ``tools/binder_check.py`` (every chapter on one CPU in a Binder-sized
+environment), which the running-times page reads through :func:`load_one_core_runtimes`.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ from typing import Any
 from cnn_course.data import DataError
 
 __all__ = [
+    "ONE_CORE_RUNTIMES",
     "load_history",
+    "load_one_core_runtimes",
     "machine_description",
+    "one_core_summary",
     "save_history",
     "shipped_file",
     "weights_dir",
@@ -213,3 +218,107 @@ def machine_description() -> str:
     except Exception:  # pragma: no cover - description only
         gpu = ""
     return f"{cpus} CPU cores, {platform.machine()} {platform.system()}, Keras {keras.__version__} ({backend} backend){gpu}"
+
+
+#: The file of :func:`weights_dir` holding the one-CPU running times (``tools/binder_check.py``).
+ONE_CORE_RUNTIMES = "one_core_runtimes.json"
+_RUNTIMES_COMMAND = "python tools/binder_check.py --out data/one_core_runtimes.json"
+
+
+def load_one_core_runtimes(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The chapters' running times and peak memory on one CPU, as ``tools/binder_check.py`` measured them.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        The report to read (default: :data:`ONE_CORE_RUNTIMES` in :func:`weights_dir`).
+
+    Returns
+    -------
+    dict
+        The report: ``"chapters"`` (one record per chapter, in reading order, with
+        ``"chapter"``, ``"title"``, ``"seconds"``, ``"peak_mb"`` and ``"ok"``), ``"venv_mb"``
+        (the environment's installed size), ``"largest_packages_mb"``, ``"cpu"``, ``"date"``...
+
+    Raises
+    ------
+    cnn_course.data.DataError
+        If the file is missing, is not JSON, or lacks one of those fields (the message names
+        the field and the command that measures them again).
+
+    Examples
+    --------
+    >>> report = load_one_core_runtimes()
+    >>> report["cpus_used"], report["chapters"][0]["chapter"]
+    (1, 'simple_complex_cells')
+    """
+    file = weights_dir() / ONE_CORE_RUNTIMES if path is None else Path(path)
+    again = f"measure them again with `{_RUNTIMES_COMMAND}`"
+    try:
+        report = json.loads(file.read_text())
+    except FileNotFoundError:
+        raise DataError(f"running-times file {file} is missing; {again}", path=file) from None
+    except json.JSONDecodeError as exc:
+        raise DataError(f"running-times file {file} is not valid JSON ({exc}); {again}", path=file) from None
+
+    def bad(what: str) -> DataError:
+        return DataError(f"running-times file {file}: {what}; {again}", path=file)
+
+    if not isinstance(report, dict) or not isinstance(report.get("chapters"), list) or not report["chapters"]:
+        raise bad("expected a JSON object with a non-empty list 'chapters'")
+    if not isinstance(report.get("venv_mb"), (int, float)):
+        raise bad("'venv_mb' must be a number")
+    for i, record in enumerate(report["chapters"]):
+        if not isinstance(record, dict):
+            raise bad(f"chapters[{i}] must be an object")
+        for key, kinds in (("chapter", str), ("title", str), ("ok", bool)):
+            if not isinstance(record.get(key), kinds):
+                raise bad(f"chapters[{i}].{key} must be a {kinds.__name__}")
+        for key in ("seconds", "peak_mb"):
+            value = record.get(key)
+            if record["ok"] and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
+                raise bad(f"chapters[{i}].{key} must be a positive number, got {value!r}")
+    return report
+
+
+def one_core_summary(report: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures the running-times page states, from a report of :func:`load_one_core_runtimes`.
+
+    Returns
+    -------
+    dict
+        ``"total_minutes"`` (all chapters, one after the other), ``"slowest"`` and
+        ``"largest_peak"`` (the records of the slowest chapter and of the one with the
+        largest peak memory), ``"all_ok"`` (every chapter ran without error),
+        ``"max_peak_mb"``, ``"over_limit"`` (the titles of the chapters whose peak reached
+        the report's ``"memory_limit_mb"``, 2000 if absent: Binder's 2 GB), ``"venv_mb"``
+        and ``"tensorflow_mb"`` (TensorFlow's share of it, 0 if not listed).
+
+    Examples
+    --------
+    >>> report = {"venv_mb": 1900, "largest_packages_mb": {"tensorflow-cpu": 1300},
+    ...           "chapters": [{"title": "A", "seconds": 30.0, "peak_mb": 900, "ok": True},
+    ...                        {"title": "B", "seconds": 90.0, "peak_mb": 400, "ok": True}]}
+    >>> summary = one_core_summary(report)
+    >>> summary["total_minutes"], summary["slowest"]["title"], summary["max_peak_mb"], summary["tensorflow_mb"]
+    (2.0, 'B', 900, 1300)
+    >>> summary["over_limit"]
+    []
+    """
+    records = list(report["chapters"])
+    if not records:
+        raise ValueError("report must list at least one chapter under 'chapters'")
+    packages = report.get("largest_packages_mb") or {}
+    slowest = max(records, key=lambda r: r["seconds"] or 0)
+    largest = max(records, key=lambda r: r["peak_mb"] or 0)
+    limit = report.get("memory_limit_mb", 2000)
+    return {
+        "total_minutes": sum(r["seconds"] or 0 for r in records) / 60,
+        "slowest": slowest,
+        "largest_peak": largest,
+        "max_peak_mb": largest["peak_mb"],
+        "all_ok": all(r["ok"] for r in records),
+        "over_limit": [r["title"] for r in records if (r["peak_mb"] or 0) >= limit],
+        "venv_mb": report["venv_mb"],
+        "tensorflow_mb": packages.get("tensorflow-cpu", packages.get("tensorflow", 0)),
+    }
