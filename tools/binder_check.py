@@ -101,16 +101,10 @@ CHAPTER_TIMEOUT = 3600
 
 def find_python(version: str = BINDER_PYTHON) -> Path | None:
     """A Python ``version`` interpreter: ``$BINDER_PYTHON``, ``python3.11`` on PATH, or pyenv's."""
-    candidates = [os.environ.get("BINDER_PYTHON", ""), shutil.which(f"python{version}") or ""]
-    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-    candidates += [str(p / "bin" / "python3") for p in sorted(pyenv_root.glob(f"versions/{version}.*"), reverse=True)]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file():
-            out = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                                 capture_output=True, text=True)
-            if out.returncode == 0 and out.stdout.strip() == version:
-                return Path(candidate)
-    return None
+    sys.path.insert(0, str(ROOT / "tools"))
+    from colab_check import find_python as find
+
+    return find(version, "BINDER_PYTHON")
 
 
 def _stamp() -> str:

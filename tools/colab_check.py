@@ -70,9 +70,9 @@ TEST_TOOLS = ("pytest==8.4.2", "hypothesis==6.170.15")
 PACKAGE_FILES = ("pyproject.toml", "README.md", "cnn_course", "data")
 
 
-def find_python(version: str = COLAB_PYTHON) -> Path | None:
-    """A Python ``version`` interpreter: ``$COLAB_PYTHON``, ``python3.13`` on PATH, or pyenv's."""
-    candidates = [os.environ.get("COLAB_PYTHON", ""), shutil.which(f"python{version}") or ""]
+def find_python(version: str = COLAB_PYTHON, variable: str = "COLAB_PYTHON") -> Path | None:
+    """A Python ``version`` interpreter: ``$variable``, ``python<version>`` on PATH, or pyenv's."""
+    candidates = [os.environ.get(variable, ""), shutil.which(f"python{version}") or ""]
     pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
     candidates += [str(p / "bin" / "python3") for p in sorted(pyenv_root.glob(f"versions/{version}.*"), reverse=True)]
     for candidate in candidates:
