@@ -14,8 +14,9 @@
 4. ``pip freeze`` again: the only change allowed is the course's own package.
 5. The unit tests of the interactive parts (the ipywidgets explorers, the Altair charts,
    the shared kit: ``UNIT_TESTS``) run in that environment too, on Colab's ipywidgets 7.7
-   and Altair 5.5.  pytest and hypothesis go into a folder of their own (``--target``) on
-   that run's ``PYTHONPATH``, so the environment itself keeps Colab's packages only.
+   and Altair 5.5.  The test tools (pytest, hypothesis, vl-convert-python) go into a folder
+   of their own (``--target``) on that run's ``PYTHONPATH``, so the environment itself keeps
+   Colab's packages only.
 
 This machine has no internet beyond the package registries, so the kernels get
 ``CNN_COURSE_OFFLINE=1`` and the course's data cache (``make data`` fills it): on Colab
@@ -64,8 +65,9 @@ NUMERIC_PATH_VARIABLES = (
 )
 #: The unit tests that also run on Colab's versions (step 5).
 UNIT_TESTS = ("tests/kit", "tests/*/test_*explorers.py", "tests/*/test_*charts.py", "tests/pooling", "tests/vision")
-#: The test tools for step 5: Colab's own pytest, and hypothesis (not in Colab).
-TEST_TOOLS = ("pytest==8.4.2", "hypothesis==6.170.15")
+#: The test tools for step 5: Colab's own pytest; hypothesis and vl-convert-python (which
+#: the chart tests use to draw a chart as the page would), not in Colab, at the course's pins.
+TEST_TOOLS = ("pytest==8.4.2", "hypothesis==6.170.15", "vl-convert-python==1.9.0.post1")
 #: What a wheel of the package is built from (pyproject.toml's packages and package data).
 PACKAGE_FILES = ("pyproject.toml", "README.md", "cnn_course", "data")
 
