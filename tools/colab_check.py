@@ -203,19 +203,13 @@ def run_chapter(notebook: Path, exe: Path, workdir: Path, env: dict[str, str], t
     km = KernelManager(kernel_name="colab-sim", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(specs)]))
     client = NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(content)}})
     start = time.perf_counter()
-    saved = os.environ.copy()
-    os.environ.clear()
-    os.environ.update(env)
     try:
-        client.execute()
+        client.execute(env=env)  # the kernel's environment (jupyter_client adds the spec's env)
         error = None
     except CellExecutionError as err:
         error = str(err)[-3000:]
     except Exception as err:  # a kernel that died or timed out
         error = f"{type(err).__name__}: {err}"[-3000:]
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
     seconds = time.perf_counter() - start
     setup_output = ""
     first = next((c for c in nb.cells if c.cell_type == "code"), None)
